@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+// onnx-convert: framework-free conversion of trained models to ONNX.
+// Data flows one way: read → import → rewrite → write, with interpret → compare beside it.
+import PackageDescription
+
+let package = Package(
+    name: "onnx-convert",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "onnx-convert", targets: ["onnx-convert"]),
+        .library(name: "ONNX", targets: ["ONNX"]),
+        .library(name: "NumPy", targets: ["NumPy"]),
+        .library(name: "TensorIO", targets: ["TensorIO"]),
+        .library(name: "Rewrite", targets: ["Rewrite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        // System libraries: Debian packages named in `providers`, installed by scripts/install-deps.
+        .systemLibrary(
+            name: "CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"]), .brew(["hdf5"])]),
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+
+        // The ONNX model: generated protobuf code, in-memory IR, load/save, op schemas, checker.
+        .target(
+            name: "ONNX",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Proto/onnx.proto"]),
+        // Shared format readers.
+        .target(
+            name: "NumPy",
+            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        // Tensor files and I/O bundles (.npy, .npz, .pb) as ONNX tensors.
+        .target(name: "TensorIO", dependencies: ["ONNX", "NumPy"]),
+        // Reference interpreter (BLAS binding for now; kernels come with the interpreter issue).
+        .target(
+            name: "Interpreter",
+            dependencies: [
+                "ONNX",
+                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+            ]),
+        // Rewrite engine: rules, passes, target profiles.
+        .target(name: "Rewrite", dependencies: ["ONNX"]),
+        // The CLI.
+        .executableTarget(
+            name: "onnx-convert",
+            dependencies: [
+                "ONNX", "TensorIO", "Rewrite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX"], resources: []),
+        .testTarget(name: "NumPyTests", dependencies: ["NumPy"]),
+        .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "ONNX", "NumPy"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
+        .testTarget(name: "RewriteTests", dependencies: ["Rewrite", "ONNX"]),
+        .testTarget(name: "CLITests", dependencies: ["ONNX"]),
+    ]
+)

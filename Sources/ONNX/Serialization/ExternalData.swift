@@ -1,0 +1,58 @@
+import Foundation
+
+/// Reads tensor bytes kept in files beside the model (`data_location: EXTERNAL`).
+///
+/// Each external file is memory-mapped once; a tensor's bytes are copied out of the mapping, so the IR
+/// never holds a slice whose indices do not start at zero and never keeps the mapping alive longer than
+/// the load.
+struct ExternalDataReader {
+    let modelFile: String
+    private var mapped: [String: Data] = [:]
+
+    init(modelFile: String) { self.modelFile = modelFile }
+
+    mutating func bytes(for ref: ExternalDataReference, tensor: String) throws -> Data {
+        guard let location = ref.location, !location.isEmpty else {
+            throw FormatError(file: modelFile, "tensor '\(tensor)': external data has no location")
+        }
+        let file = try self.file(location, relativeTo: ref.baseDirectory, tensor: tensor)
+        let offset = ref.offset ?? 0
+        let length = ref.length ?? (Int64(file.count) - offset)
+        guard offset >= 0, length >= 0, offset <= Int64(file.count), length <= Int64(file.count) - offset else {
+            throw FormatError(
+                file: modelFile,
+                "tensor '\(tensor)': external data at offset \(offset), length \(length) lies outside '\(location)' (\(file.count) bytes)")
+        }
+        let start = Int(offset)
+        return file.subdata(in: start..<(start + Int(length)))
+    }
+
+    private mutating func file(_ location: String, relativeTo base: URL?, tensor: String) throws -> Data {
+        if let cached = mapped[location] { return cached }
+        // Locations are relative to the model's folder; refuse ones that leave it (onnx does the same).
+        let components = location.split(separator: "/")
+        guard !location.hasPrefix("/"), !components.contains("..") else {
+            throw FormatError(file: modelFile, "tensor '\(tensor)': external data location '\(location)' leaves the model's folder")
+        }
+        let url = (base ?? URL(fileURLWithPath: ".")).appendingPathComponent(location)
+        do {
+            let data = try Data(contentsOf: url, options: .alwaysMapped)
+            mapped[location] = data
+            return data
+        } catch {
+            throw FormatError(file: modelFile, "tensor '\(tensor)': cannot read external data file '\(url.path)'")
+        }
+    }
+}
+
+extension Model {
+    /// Replaces every external reference by the bytes it points to.
+    mutating func loadExternalData(modelFile: String) throws {
+        var reader = ExternalDataReader(modelFile: modelFile)
+        try transformTensors { tensor in
+            guard case .external(let ref) = tensor.storage else { return }
+            tensor.storage = .raw(try reader.bytes(for: ref, tensor: tensor.name))
+            tensor.declaredDataLocation = nil
+        }
+    }
+}

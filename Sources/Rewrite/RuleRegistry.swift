@@ -1,0 +1,49 @@
+/// The rules this build knows, by name. One value, built once from a list the compiler checks.
+public struct RuleRegistry: Sendable {
+    public let rules: [any Rule]
+
+    /// Every rule of the project. Rule families register here as they land (rewrite issue).
+    public static let standard = RuleRegistry(rules: [])
+
+    public init(rules: [any Rule]) {
+        var seen = Set<String>()
+        for rule in rules {
+            precondition(seen.insert(rule.name).inserted, "rule \(rule.name) registered twice")
+        }
+        self.rules = rules
+    }
+
+    public var names: [String] { rules.map(\.name) }
+
+    /// Rules selected by a `--rules` value: `none`, `default` (all), or a comma-separated list of names.
+    public func select(_ spec: String) throws -> [any Rule] {
+        switch spec {
+        case "none": return []
+        case "default", "all": return rules
+        default:
+            let wanted = spec.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let unknown = wanted.filter { name in !rules.contains { $0.name == name } }
+            guard unknown.isEmpty else {
+                throw RewriteError.unknownRules(unknown, known: names)
+            }
+            return rules.filter { wanted.contains($0.name) }
+        }
+    }
+}
+
+import Foundation
+
+public enum RewriteError: Error, Equatable, CustomStringConvertible {
+    case unknownRules([String], known: [String])
+    case ruleFailed(rule: String, node: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknownRules(let names, let known):
+            let available = known.isEmpty ? "none in this build" : known.joined(separator: ", ")
+            return "unknown rule(s) \(names.joined(separator: ", ")); available: none, default, \(available)"
+        case .ruleFailed(let rule, let node, let reason):
+            return "rule \(rule) failed on node \(node): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import ONNX
+import Rewrite
+
+struct OptimizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optimize",
+        abstract: "Load an ONNX model, apply rewrite rules, and save it.",
+        discussion: "With --rules none the model is written back unchanged (a lossless round trip).")
+
+    @Argument(help: "The ONNX model to read.", completion: .file())
+    var model: String
+
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Rules to apply: none, default, or a comma-separated list of rule names.")
+    var rules = "default"
+
+    @OptionGroup var externalData: ExternalDataOptions
+
+    func run() throws {
+        let started = Date()
+        try reportingFailures {
+            let selected = try RuleRegistry.standard.select(rules)
+            let loaded = try ModelFile.load(URL(fileURLWithPath: model))
+            let (rewritten, report) = try Rewriter(rules: selected).rewrite(loaded)
+            let policy: ModelFile.ExternalDataPolicy = externalData.externalData
+                ? .always(location: externalData.externalDataLocation, threshold: externalData.externalDataThreshold)
+                : .automatic
+            let saved = try ModelFile.save(rewritten, to: output.url, options: .init(externalData: policy))
+            let applied = report.applications.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }
+            var line = "wrote \(output.output) (\(saved.modelBytes) bytes"
+            if let file = saved.externalFile {
+                line += "; \(saved.externalTensors) tensors, \(saved.externalBytes) bytes in \(file.lastPathComponent)"
+            }
+            line += ") in \(String(format: "%.2f", Date().timeIntervalSince(started))) s"
+            if !applied.isEmpty { line += "; rules: " + applied.joined(separator: ", ") }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+}
