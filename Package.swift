@@ -31,7 +31,7 @@ let package = Package(
         .target(
             name: "ONNX",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
-            exclude: ["Proto/onnx.proto"]),
+            exclude: ["Proto/onnx.proto", "Proto/onnx-data.proto"]),
         // Shared format readers.
         .target(
             name: "NumPy",
@@ -56,12 +56,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "ONNXTests", dependencies: ["ONNX"], resources: []),
+        .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
         .testTarget(name: "NumPyTests", dependencies: ["NumPy"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "ONNX", "NumPy"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
         .testTarget(name: "RewriteTests", dependencies: ["Rewrite", "ONNX"]),
-        .testTarget(name: "CLITests", dependencies: ["ONNX"]),
+        .testTarget(name: "CLITests", dependencies: ["onnx-convert", "ONNX", "NumPy"]),
     ]
 )

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates Sources/ONNX/Proto/onnx.pb.swift from the onnx.proto shipped in the `onnx` PyPI wheel.
+# Regenerates Sources/ONNX/Proto/onnx.pb.swift and onnx-data.pb.swift (SequenceProto, MapProto,
+# OptionalProto: the backend test suite's non-tensor values) from the .proto files shipped in the `onnx`
+# PyPI wheel.
 # Run it when the onnx version this project follows changes (together with scripts/generate-op-schemas.py).
 # Needs: protoc (apt: protobuf-compiler) and protoc-gen-swift built from the swift-protobuf version that
 # Package.swift pins (set PROTOC_GEN_SWIFT, or let this script build it into .build-protoc).
@@ -15,6 +17,9 @@ if [ -z "${ONNX_PROTO:-}" ]; then
   ONNX_PROTO=$("$venv/bin/python" -c 'import onnx, os; print(os.path.join(os.path.dirname(onnx.__file__), "onnx.proto"))')
 fi
 cp "$ONNX_PROTO" "$proto_dir/onnx.proto"
+# onnx-data.proto imports onnx-ml.proto, which differs from onnx.proto only in a comment.
+sed 's|import "onnx/onnx-ml.proto";|import "onnx.proto";|' "$(dirname "$ONNX_PROTO")/onnx-data.proto" \
+  > "$proto_dir/onnx-data.proto"
 
 if [ -z "${PROTOC_GEN_SWIFT:-}" ]; then
   swpb_version=$(sed -n 's/.*swift-protobuf", from: "\([0-9.]*\)".*/\1/p' Package.swift)
@@ -26,5 +31,5 @@ if [ -z "${PROTOC_GEN_SWIFT:-}" ]; then
 fi
 
 protoc --plugin=protoc-gen-swift="$PROTOC_GEN_SWIFT" \
-  --swift_opt=Visibility=Public --swift_out="$proto_dir" -I "$proto_dir" "$proto_dir/onnx.proto"
-echo "wrote $proto_dir/onnx.pb.swift from onnx $onnx_version"
+  --swift_opt=Visibility=Public --swift_out="$proto_dir" -I "$proto_dir" "$proto_dir/onnx.proto" "$proto_dir/onnx-data.proto"
+echo "wrote $proto_dir/onnx.pb.swift and onnx-data.pb.swift from onnx $onnx_version"

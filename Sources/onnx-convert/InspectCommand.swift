@@ -17,6 +17,9 @@ struct InspectCommand: ParsableCommand {
             try ModelFile.load(url, options: .init(loadExternalData: false))
         }
         print(SummaryText(ModelSummary(loaded), file: model).text)
+        let problems = ModelChecker().check(loaded)
+        print("check:      " + (problems.isEmpty ? "ok" : "\(problems.count) problem(s)"))
+        for problem in problems { print("  \(problem)") }
     }
 }
 
@@ -40,7 +43,8 @@ struct SummaryText {
         lines.append("outputs:")
         lines += summary.outputs.map(Self.describe)
         lines.append("nodes:      \(summary.nodeCount) (\(summary.opHistogram.count) op types)")
-        lines += summary.opHistogram.map { "  \($0.op.padding(toLength: 28, withPad: " ", startingAt: 0)) \($0.count)" }
+        let width = max(28, (summary.opHistogram.map(\.op.count).max() ?? 0) + 1)
+        lines += summary.opHistogram.map { "  " + $0.op + String(repeating: " ", count: width - $0.op.count) + " \($0.count)" }
         lines.append("parameters: \(summary.parameterCount) (\(Self.formatBytes(summary.parameterBytes)))"
             + (summary.externalTensorCount > 0 ? ", \(summary.externalTensorCount) tensors in external data" : ""))
         if summary.functionCount > 0 { lines.append("functions:  \(summary.functionCount)") }

@@ -15,9 +15,19 @@ struct ExternalDataReader {
         guard let location = ref.location, !location.isEmpty else {
             throw FormatError(file: modelFile, "tensor '\(tensor)': external data has no location")
         }
+        // An entry that is there but not a number is an error, not "absent" (which would read from 0, or
+        // to the end of the file, and give the tensor other bytes than its writer meant).
+        func number(_ key: String) throws -> Int64? {
+            guard let text = ref.entries[key: key] else { return nil }
+            guard let value = Int64(text) else {
+                throw FormatError(file: modelFile, "tensor '\(tensor)': external data \(key) '\(text)' is not a number")
+            }
+            return value
+        }
+        let offset = try number("offset") ?? 0
+        let declaredLength = try number("length")
         let file = try self.file(location, relativeTo: ref.baseDirectory, tensor: tensor)
-        let offset = ref.offset ?? 0
-        let length = ref.length ?? (Int64(file.count) - offset)
+        let length = declaredLength ?? (Int64(file.count) - offset)
         guard offset >= 0, length >= 0, offset <= Int64(file.count), length <= Int64(file.count) - offset else {
             throw FormatError(
                 file: modelFile,

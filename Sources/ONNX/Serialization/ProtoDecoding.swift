@@ -255,3 +255,14 @@ extension Model {
             configurations: proto.configuration)
     }
 }
+
+extension Tensor {
+    /// A tensor read on its own (a `.pb` tensor file); `source` names it in errors.
+    public init(proto: Onnx_TensorProto, source: String) throws {
+        do {
+            try self.init(proto: proto, baseDirectory: nil)
+        } catch let error as UnknownEnumValue {
+            throw FormatError(file: source, "\(error.owner): unknown \(error.what) \(error.value)")
+        }
+    }
+}

@@ -15,13 +15,26 @@ public final class StagedFiles {
         return temp
     }
 
-    /// Moves every staged file to its destination, replacing what was there.
+    /// Moves every staged file to its destination, replacing what was there. If one cannot be moved, the
+    /// ones already moved are taken back and the files they replaced restored, so the destinations hold
+    /// either all the new files or all the old ones (a model never points into another save's data file).
     public func commit() throws {
+        var moved: [(final: URL, replaced: URL?)] = []
         for (temp, final) in pending {
+            // Keep the file being replaced, as a second link, until every file is in place.
+            var replaced: URL? = final.deletingLastPathComponent()
+                .appendingPathComponent(".\(final.lastPathComponent).\(UUID().uuidString.prefix(8)).old")
+            if link(final.path, replaced!.path) != 0 { replaced = nil }
             guard rename(temp.path, final.path) == 0 else {
+                if let replaced { unlink(replaced.path) }
+                for (final, replaced) in moved.reversed() {
+                    if let replaced { rename(replaced.path, final.path) } else { unlink(final.path) }
+                }
                 throw FormatError(file: final.path, "cannot move the written file into place")
             }
+            moved.append((final, replaced))
         }
+        for case let (_, replaced?) in moved { unlink(replaced.path) }
         pending.removeAll()
     }
 

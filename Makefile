@@ -1,0 +1,34 @@
+# onnx-convert — the two commands of the README set everything up on a fresh Debian machine:
+#   make demo   builds the release binary and runs it on a bundled model
+#   make test   builds and runs all tests
+SWIFT ?= swift
+TOOL := .build/release/onnx-convert
+DEMO_MODEL := testdata/onnx/cnn.onnx
+
+.PHONY: deps build release test demo bench roundtrip clean
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product onnx-convert
+
+test: deps
+	$(SWIFT) test
+
+demo: release
+	$(TOOL) inspect $(DEMO_MODEL)
+
+# Every model of onnx's backend node suite must survive `optimize --rules none` unchanged.
+roundtrip: release
+	scripts/roundtrip-node-suite.sh $(TOOL)
+
+# Speed and memory figures, side by side with the onnx Python package.
+bench: release
+	"$$(scripts/python-env.sh onnx converters/onnx/requirements.txt)" bench/io_bench.py $(TOOL)
+
+clean:
+	rm -rf .build .cache
