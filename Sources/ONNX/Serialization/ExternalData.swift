@@ -2,12 +2,10 @@ import Foundation
 
 /// Reads tensor bytes kept in files beside the model (`data_location: EXTERNAL`).
 ///
-/// Each external file is memory-mapped once; a tensor's bytes are copied out of the mapping, so the IR
-/// never holds a slice whose indices do not start at zero and never keeps the mapping alive longer than
-/// the load.
+/// Each external file is memory-mapped once; a tensor's bytes share the mapping (see `MappedFile`).
 struct ExternalDataReader {
     let modelFile: String
-    private var mapped: [String: Data] = [:]
+    private var mapped: [URL: MappedFile] = [:]
 
     init(modelFile: String) { self.modelFile = modelFile }
 
@@ -34,21 +32,21 @@ struct ExternalDataReader {
                 "tensor '\(tensor)': external data at offset \(offset), length \(length) lies outside '\(location)' (\(file.count) bytes)")
         }
         let start = Int(offset)
-        return file.subdata(in: start..<(start + Int(length)))
+        return file.bytes(in: start..<(start + Int(length)))
     }
 
-    private mutating func file(_ location: String, relativeTo base: URL?, tensor: String) throws -> Data {
-        if let cached = mapped[location] { return cached }
+    private mutating func file(_ location: String, relativeTo base: URL?, tensor: String) throws -> MappedFile {
         // Locations are relative to the model's folder; refuse ones that leave it (onnx does the same).
         let components = location.split(separator: "/")
         guard !location.hasPrefix("/"), !components.contains("..") else {
             throw FormatError(file: modelFile, "tensor '\(tensor)': external data location '\(location)' leaves the model's folder")
         }
-        let url = (base ?? URL(fileURLWithPath: ".")).appendingPathComponent(location)
+        let url = (base ?? URL(fileURLWithPath: ".")).appendingPathComponent(location).standardizedFileURL
+        if let cached = mapped[url] { return cached }
         do {
-            let data = try Data(contentsOf: url, options: .alwaysMapped)
-            mapped[location] = data
-            return data
+            let file = try MappedFile(url)
+            mapped[url] = file
+            return file
         } catch {
             throw FormatError(file: modelFile, "tensor '\(tensor)': cannot read external data file '\(url.path)'")
         }

@@ -10,22 +10,26 @@ public enum ModelFile {
         public init(loadExternalData: Bool = true) { self.loadExternalData = loadExternalData }
     }
 
-    /// Reads a model file; external data is read relative to the file's folder.
+    /// Reads a model file; external data is read relative to the file's folder. The file is mapped, and big
+    /// tensors share the mapping rather than being copied.
     public static func load(_ url: URL, options: LoadOptions = LoadOptions()) throws -> Model {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw FormatError(file: url.path, "cannot read file")
+        let file = try MappedFile(url)
+        if file.count == 0 { throw FormatError(file: url.path, "empty file, not an ONNX model") }
+        guard let proto = ZeroCopyDecoding(file: file).decodeModel() else {
+            return try decode(file.data, source: url.path, baseDirectory: url.deletingLastPathComponent(), options: options)
         }
-        return try decode(data, source: url.path, baseDirectory: url.deletingLastPathComponent(), options: options)
+        try validate(proto, source: url.path)
+        return try model(from: proto, source: url.path, baseDirectory: url.deletingLastPathComponent(), options: options)
     }
 
     /// Decodes a serialized `ModelProto`. `source` names the input in errors.
     public static func decode(
         _ data: Data, source: String, baseDirectory: URL?, options: LoadOptions = LoadOptions()
     ) throws -> Model {
-        let proto = try decodeProto(data, source: source)
+        try model(from: try decodeProto(data, source: source), source: source, baseDirectory: baseDirectory, options: options)
+    }
+
+    static func model(from proto: Onnx_ModelProto, source: String, baseDirectory: URL?, options: LoadOptions) throws -> Model {
         var model: Model
         do {
             model = try Model(proto: proto, baseDirectory: baseDirectory)
@@ -48,10 +52,14 @@ public enum ModelFile {
         } catch {
             throw FormatError(file: source, "not an ONNX model (\(describe(error)))")
         }
+        try validate(proto, source: source)
+        return proto
+    }
+
+    static func validate(_ proto: Onnx_ModelProto, source: String) throws {
         guard proto.hasGraph || !proto.functions.isEmpty, proto.unknownFields.data.isEmpty || proto.hasIrVersion else {
             throw FormatError(file: source, "not an ONNX model (no graph)")
         }
-        return proto
     }
 
     static func describe(_ error: Error) -> String {

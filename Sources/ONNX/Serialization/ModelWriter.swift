@@ -47,18 +47,22 @@ extension ModelFile {
             externalURL = target
         }
         let proto = try model.proto(placing: &placement)
-        let bytes: Data
+        let chunks: [Data]
         do {
-            bytes = try proto.serializedBytes()
+            chunks = try ChunkedEncoding.chunks(of: proto)
         } catch {
+            throw FormatError(file: url.path, "model is over protobuf's 2 GB limit; save with external data")
+        }
+        let size = chunks.reduce(0) { $0 + $1.count }
+        guard size < Int(Int32.max) else {
             throw FormatError(file: url.path, "model is over protobuf's 2 GB limit; save with external data")
         }
         try placement.external?.finish()
         let modelTemp = try staging.stage(url)
-        try write(bytes, to: modelTemp, final: url)
+        try write(chunks, to: modelTemp, final: url)
         try staging.commit()
         return SaveReport(
-            modelBytes: bytes.count, externalFile: externalURL,
+            modelBytes: size, externalFile: externalURL,
             externalBytes: placement.external?.bytesWritten ?? 0, externalTensors: placement.external?.tensorCount ?? 0)
     }
 
@@ -75,10 +79,16 @@ extension ModelFile {
         }
     }
 
-    static func write(_ bytes: Data, to temp: URL, final: URL) throws {
+    static func write(_ chunks: [Data], to temp: URL, final: URL) throws {
+        guard FileManager.default.createFile(atPath: temp.path, contents: nil),
+              let handle = try? FileHandle(forWritingTo: temp) else {
+            throw FormatError(file: final.path, "cannot write file")
+        }
         do {
-            try bytes.write(to: temp)
+            for chunk in chunks { try handle.write(contentsOf: chunk) }
+            try handle.close()
         } catch {
+            try? handle.close()
             throw FormatError(file: final.path, "cannot write file")
         }
     }
