@@ -22,32 +22,50 @@ public struct IOBundle: Equatable, Sendable {
         return try resolve(entries.map { ($0.name, NpyConversion.tensor($0.array, name: $0.name)) }, for: graph, file: url.path)
     }
 
-    /// Assigns named tensors to the graph's inputs and outputs, in graph order.
+    /// Assigns named tensors to the graph's inputs and outputs, in graph order, each renamed after the
+    /// input or output it is the value of. A key that matches nothing, two keys for one value, or an input
+    /// without a value is an error.
     public static func resolve(_ tensors: [(key: String, tensor: Tensor)], for graph: Graph, file: String) throws -> IOBundle {
         let inputNames = graph.runtimeInputs.map(\.name)
         let outputNames = graph.outputs.map(\.name)
         var inputs: [String: Tensor] = [:], outputs: [String: Tensor] = [:]
+        var inputKeys: [String: [String]] = [:], outputKeys: [String: [String]] = [:]
         var unknown: [String] = []
         for (key, tensor) in tensors {
-            var tensor = tensor
+            // Names first, so a graph value literally called `input_0` or `output_1` reads by name.
+            let slot: (name: String, isInput: Bool)
             if inputNames.contains(key) {
-                inputs[key] = tensor
+                slot = (key, true)
             } else if outputNames.contains(key) {
-                outputs[key] = tensor
-            } else if let k = position(of: key, prefix: "input_"), k < inputNames.count {
-                tensor.name = inputNames[k]
-                inputs[inputNames[k]] = tensor
-            } else if let k = position(of: key, prefix: "output_"), k < outputNames.count {
-                tensor.name = outputNames[k]
-                outputs[outputNames[k]] = tensor
+                slot = (key, false)
+            } else if let name = position(of: key, prefix: "input_", in: inputNames) {
+                slot = (name, true)
+            } else if let name = position(of: key, prefix: "output_", in: outputNames) {
+                slot = (name, false)
             } else {
                 unknown.append(key)
+                continue
+            }
+            var tensor = tensor
+            tensor.name = slot.name
+            if slot.isInput {
+                inputs[slot.name] = tensor
+                inputKeys[slot.name, default: []].append(key)
+            } else {
+                outputs[slot.name] = tensor
+                outputKeys[slot.name, default: []].append(key)
             }
         }
         guard unknown.isEmpty else {
             throw TensorIOError(
                 file: file,
                 "unknown key(s) \(unknown.joined(separator: ", ")); the model's inputs are \(inputNames.joined(separator: ", ")), outputs \(outputNames.joined(separator: ", "))")
+        }
+        let repeated = (inputNames.map { ($0, inputKeys[$0] ?? []) } + outputNames.map { ($0, outputKeys[$0] ?? []) })
+            .filter { $0.1.count > 1 }
+        guard repeated.isEmpty else {
+            let list = repeated.map { "'\($0.0)' (keys \($0.1.joined(separator: ", ")))" }
+            throw TensorIOError(file: file, "more than one value for \(list.joined(separator: "; "))")
         }
         let missing = inputNames.filter { inputs[$0] == nil }
         guard missing.isEmpty else {
@@ -58,9 +76,15 @@ public struct IOBundle: Equatable, Sendable {
             outputs: outputNames.compactMap { outputs[$0] })
     }
 
+    /// The name at position K for a key `<prefix>K`, if K is in range.
+    static func position(of key: String, prefix: String, in names: [String]) -> String? {
+        position(of: key, prefix: prefix).flatMap { $0 < names.count ? names[$0] : nil }
+    }
+
     static func position(of key: String, prefix: String) -> Int? {
-        guard key.hasPrefix(prefix) else { return nil }
-        return Int(key.dropFirst(prefix.count)).flatMap { $0 >= 0 ? $0 : nil }
+        let digits = key.dropFirst(prefix.count)
+        guard key.hasPrefix(prefix), !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
     }
 
     /// Writes the bundle with tensors keyed by their names.

@@ -29,6 +29,8 @@ public enum TensorFiles {
             // Backend test files are named input_K.pb: position wins over the stored name.
             let key = stem.hasPrefix("input_") || tensor.name.isEmpty ? stem : tensor.name
             return (key, tensor)
+        case "npz":
+            throw TensorIOError(file: url.path, "an .npz bundle holds all the inputs and must be the only input file")
         default:
             throw TensorIOError(file: url.path, "unknown tensor file type (expected .npz, .npy or .pb)")
         }

@@ -35,16 +35,56 @@ public enum TensorProtoFile {
         return tensor
     }
 
-    /// The element bytes must match the dims, or later readers index past the data.
+    /// The elements must match the dims, whichever field holds them, or later readers index past the data.
+    /// A truncated file often still parses (protobuf has no length header), just without its data.
     static func checkSize(_ tensor: Tensor, source: String) throws {
+        guard let type = tensor.dataType, type != .undefined else {
+            throw TensorIOError(file: source, "tensor '\(tensor.name)' has no data type")
+        }
         guard let count = tensor.elementCount else {
             throw TensorIOError(file: source, "tensor '\(tensor.name)' has invalid dims \(tensor.dims)")
         }
-        guard tensor.dataType != .string, case .raw(let data) = tensor.storage, let type = tensor.dataType else { return }
-        guard data.count == type.byteCount(elements: count) else {
+        let field: String
+        switch tensor.storage {
+        case .none: field = "no data field"
+        case .raw: field = "raw_data"
+        case .floats: field = "float_data"
+        case .int32s: field = "int32_data"
+        case .int64s: field = "int64_data"
+        case .doubles: field = "double_data"
+        case .uint64s: field = "uint64_data"
+        case .strings(let values):
+            guard type == .string else {
+                throw TensorIOError(file: source, "tensor '\(tensor.name)' of type \(type) has string_data")
+            }
+            guard values.count == count else {
+                throw TensorIOError(
+                    file: source, "tensor '\(tensor.name)' has \(values.count) strings, dims \(tensor.dims) need \(count)")
+            }
+            return
+        case .external(let ref):
             throw TensorIOError(
                 file: source,
-                "tensor '\(tensor.name)' has \(data.count) bytes of data, dims \(tensor.dims) of \(type) need \(type.byteCount(elements: count))")
+                "tensor '\(tensor.name)' refers to external data ('\(ref.location ?? "")'), which a tensor file cannot use")
+        }
+        if type == .string {
+            guard count == 0, case .none = tensor.storage else {
+                throw TensorIOError(
+                    file: source, "string tensor '\(tensor.name)' needs \(count) strings in string_data, has \(field)")
+            }
+            return
+        }
+        let bytes: Data
+        do {
+            bytes = try tensor.rawBytes()
+        } catch {
+            throw TensorIOError(file: source, "\(error)")
+        }
+        let need = type.byteCount(elements: count)
+        guard bytes.count == need else {
+            throw TensorIOError(
+                file: source,
+                "tensor '\(tensor.name)' has \(bytes.count) bytes of data (\(field)), dims \(tensor.dims) of \(type) need \(need)")
         }
     }
 

@@ -1,0 +1,1 @@
+2onnx2tensörBstring
