@@ -56,3 +56,46 @@ public enum HalfPrecision {
         return Float(bitPattern: sign | UInt32(exponent + 112) << 23 | (mantissa << 13))
     }
 }
+
+extension HalfPrecision {
+    /// Float → IEEE half, rounding to nearest even; overflow gives ±infinity, NaN stays NaN.
+    public static func floatToFloat16(_ value: Float) -> UInt16 {
+        let bits = value.bitPattern
+        let sign = UInt16((bits >> 16) & 0x8000)
+        let exponent = Int((bits >> 23) & 0xFF)
+        var mantissa = bits & 0x7F_FFFF
+        if exponent == 0xFF {
+            return sign | 0x7C00 | (mantissa != 0 ? 0x200 | UInt16(mantissa >> 13) : 0)
+        }
+        let halfExponent = exponent - 127 + 15
+        if halfExponent >= 0x1F { return sign | 0x7C00 }
+        if halfExponent <= 0 {
+            // Subnormal half (or zero): shift the full significand into place, rounding to nearest even.
+            guard halfExponent >= -10 else { return sign }
+            mantissa |= 0x80_0000
+            let shift = UInt32(14 - halfExponent)
+            let halfMantissa = mantissa >> shift
+            let remainder = mantissa & ((1 << shift) - 1)
+            let halfway: UInt32 = 1 << (shift - 1)
+            let roundUp = remainder > halfway || (remainder == halfway && halfMantissa & 1 == 1)
+            return sign | UInt16(halfMantissa + (roundUp ? 1 : 0))
+        }
+        let halfMantissa = mantissa >> 13
+        let remainder = mantissa & 0x1FFF
+        var result = UInt32(sign) | UInt32(halfExponent) << 10 | halfMantissa
+        if remainder > 0x1000 || (remainder == 0x1000 && halfMantissa & 1 == 1) {
+            result += 1  // may carry into the exponent, which is the correct rounding
+        }
+        return UInt16(result)
+    }
+
+    public static func bfloat16ToFloat(_ bits: UInt16) -> Float { Float(bitPattern: UInt32(bits) << 16) }
+
+    /// Float → bfloat16, rounding to nearest even (NaN kept quiet).
+    public static func floatToBFloat16(_ value: Float) -> UInt16 {
+        let bits = value.bitPattern
+        if value.isNaN { return UInt16(bits >> 16) | 0x0040 }
+        let rounding: UInt32 = 0x7FFF + ((bits >> 16) & 1)
+        return UInt16((bits &+ rounding) >> 16)
+    }
+}

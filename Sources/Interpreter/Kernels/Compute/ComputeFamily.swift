@@ -1,0 +1,4 @@
+/// The Compute kernel family: every registration of the files in this folder.
+enum ComputeFamily {
+    static let registrations: [KernelRegistration] = []
+}

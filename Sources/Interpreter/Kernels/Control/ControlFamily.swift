@@ -1,0 +1,4 @@
+/// The Control kernel family: every registration of the files in this folder.
+enum ControlFamily {
+    static let registrations: [KernelRegistration] = []
+}
