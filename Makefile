@@ -5,7 +5,7 @@ SWIFT ?= swift
 TOOL := .build/release/onnx-convert
 DEMO_MODEL := testdata/onnx/cnn.onnx
 
-.PHONY: deps build release test demo bench roundtrip clean
+.PHONY: deps build release test demo bench roundtrip conformance clean
 
 deps:
 	@scripts/install-deps
@@ -25,6 +25,10 @@ demo: release
 # Every model of onnx's backend node suite must survive `optimize --rules none` unchanged.
 roundtrip: release
 	scripts/roundtrip-node-suite.sh $(TOOL)
+
+# The interpreter on onnx's backend node suite; fails below the floor in conformance-floor.txt.
+conformance: release
+	scripts/conformance.sh $(TOOL)
 
 # Speed and memory figures, side by side with the onnx Python package.
 bench: release

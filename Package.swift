@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "NumPy", targets: ["NumPy"]),
         .library(name: "TensorIO", targets: ["TensorIO"]),
         .library(name: "Rewrite", targets: ["Rewrite"]),
+        .library(name: "Interpreter", targets: ["Interpreter"]),
+        .library(name: "Parity", targets: ["Parity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -46,13 +48,15 @@ let package = Package(
                 "ONNX",
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]),
+        // Parity: comparisons, tolerances, conformance runs and reports.
+        .target(name: "Parity", dependencies: ["ONNX", "TensorIO", "Interpreter", "NumPy"]),
         // Rewrite engine: rules, passes, target profiles.
         .target(name: "Rewrite", dependencies: ["ONNX"]),
         // The CLI.
         .executableTarget(
             name: "onnx-convert",
             dependencies: [
-                "ONNX", "TensorIO", "Rewrite",
+                "ONNX", "TensorIO", "Rewrite", "Interpreter", "Parity", "NumPy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
         .testTarget(name: "RewriteTests", dependencies: ["Rewrite", "ONNX"]),
+        .testTarget(name: "ParityTests", dependencies: ["Parity", "Interpreter", "ONNX"]),
         .testTarget(name: "CLITests", dependencies: ["onnx-convert", "ONNX", "NumPy"]),
     ]
 )

@@ -17,11 +17,12 @@ public struct RuleRegistry: Sendable {
 
     /// Rules selected by a `--rules` value: `none`, `default` (all), or a comma-separated list of names.
     public func select(_ spec: String) throws -> [any Rule] {
-        switch spec {
-        case "none": return []
-        case "default", "all": return rules
+        let wanted = spec.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        switch wanted {
+        case []: throw RewriteError.unknownRules([spec], known: names)
+        case ["none"]: return []
+        case ["default"], ["all"]: return rules
         default:
-            let wanted = spec.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             let unknown = wanted.filter { name in !rules.contains { $0.name == name } }
             guard unknown.isEmpty else {
                 throw RewriteError.unknownRules(unknown, known: names)
@@ -40,8 +41,8 @@ public enum RewriteError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownRules(let names, let known):
-            let available = known.isEmpty ? "none in this build" : known.joined(separator: ", ")
-            return "unknown rule(s) \(names.joined(separator: ", ")); available: none, default, \(available)"
+            let available = (["none", "default"] + known).joined(separator: ", ")
+            return "unknown rule(s) \(names.joined(separator: ", ")); available: \(available)"
         case .ruleFailed(let rule, let node, let reason):
             return "rule \(rule) failed on node \(node): \(reason)"
         }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import NumPy
 import ONNX
+import TensorIO
 
 /// The process exit codes, as documented in `--help` and the README.
 enum ExitStatus: Int32 {
@@ -27,14 +29,34 @@ struct CLIFailure: Error {
     }
 }
 
-/// Runs `body`, turning library errors into `CLIFailure`s the entry point reports.
-func reportingFailures<T>(_ body: () throws -> T) throws -> T {
+/// Library errors whose one-line description already starts with the file they are about, `<file>: <what>`.
+protocol NamesItsFile: Error {
+    var namedFile: String { get }
+}
+
+extension FormatError: NamesItsFile {
+    var namedFile: String { file }
+}
+
+extension TensorIOError: NamesItsFile {
+    var namedFile: String { file }
+}
+
+extension NumPyError: NamesItsFile {
+    var namedFile: String { source }
+}
+
+/// Runs `body`, turning library errors into `CLIFailure`s the entry point reports. Errors that name their
+/// own file (a model, an output, a tensor file) are printed as they describe themselves; the others
+/// (a tensor's data, a rule) are about `file`, the command's input, and are prefixed with it.
+func reportingFailures<T>(file: String, _ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let failure as CLIFailure {
         throw failure
-    } catch {
-        // Every library error type describes itself in one line naming the file (FormatError, NumPyError…).
+    } catch let error as NamesItsFile where !error.namedFile.isEmpty {
         throw CLIFailure(.badInput, String(describing: error))
+    } catch {
+        throw CLIFailure(.badInput, "\(file): \(error)")
     }
 }

@@ -13,7 +13,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: model)
         // External data is not read: its size is known from the references.
-        let loaded = try reportingFailures {
+        let loaded = try reportingFailures(file: model) {
             try ModelFile.load(url, options: .init(loadExternalData: false))
         }
         print(SummaryText(ModelSummary(loaded), file: model).text)

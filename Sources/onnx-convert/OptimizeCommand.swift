@@ -19,9 +19,23 @@ struct OptimizeCommand: ParsableCommand {
 
     @OptionGroup var externalData: ExternalDataOptions
 
+    func validate() throws {
+        // An unknown rule is a bad option value, reported with the usage like the others.
+        do {
+            _ = try RuleRegistry.standard.select(rules)
+        } catch {
+            throw ValidationError(String(describing: error))
+        }
+        // The data file would be written first and then replaced by the model that points into it.
+        if externalData.externalData, let location = externalData.externalDataLocation,
+           location == output.url.lastPathComponent {
+            throw ValidationError("--external-data-location '\(location)' is the output model itself; choose another name")
+        }
+    }
+
     func run() throws {
         let started = Date()
-        try reportingFailures {
+        try reportingFailures(file: model) {
             let selected = try RuleRegistry.standard.select(rules)
             let loaded = try ModelFile.load(URL(fileURLWithPath: model))
             let (rewritten, report) = try Rewriter(rules: selected).rewrite(loaded)

@@ -1,19 +1,145 @@
 import ArgumentParser
+import Foundation
+import Interpreter
+import NumPy
+import ONNX
+import TensorIO
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run an ONNX model on the reference interpreter.")
+        abstract: "Run an ONNX model on the reference interpreter.",
+        discussion: """
+            Inputs come from one .npz bundle, .npy files named after the inputs (or input_K.npy), or \
+            input_K.pb files. Without --inputs, seeded random inputs are made from the declared shapes \
+            (symbolic dimensions = 1).
+            """)
 
     @Argument(help: "The ONNX model.", completion: .file())
     var model: String
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Inputs: an .npz bundle, .npy files or input_N.pb files.")
+    @Option(name: .long, parsing: .upToNextOption, help: "Inputs: an .npz bundle, .npy files or input_K.pb files.")
     var inputs: [String] = []
 
-    @OptionGroup var output: OutputOptions
+    @Option(name: [.short, .customLong("output")], help: "Write the outputs to this .npz file.")
+    var output: String?
+
+    @Option(name: .customLong("repeat"), help: "Run this many times and print the median latency.")
+    var repeatCount: Int = 1
+
+    @Option(help: "Write every intermediate value as <name>.npy into this folder.")
+    var dumpIntermediates: String?
+
+    @Option(help: "Seed for generated inputs.")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        guard repeatCount >= 1 else { throw ValidationError("--repeat must be at least 1") }
+    }
 
     func run() throws {
-        throw CLIFailure(.badInput, "\(model): the reference interpreter is not yet supported by this build")
+        let url = URL(fileURLWithPath: model)
+        try reportingFailures(file: model) {
+            let loaded = try ModelFile.load(url)
+            let interpreter: Interpreter
+            do {
+                interpreter = try Interpreter(model: loaded)
+            } catch let error as InterpreterError {
+                if case .unsupportedOps = error { throw CLIFailure(.unsupported, "\(model): \(error)") }
+                throw error
+            }
+            let feeds = try inputValues(for: interpreter, graph: loaded.graph)
+            var latencies: [Double] = []
+            var result: Interpreter.Result?
+            for i in 0..<repeatCount {
+                let start = DispatchTime.now().uptimeNanoseconds
+                result = try interpreter.run(feeds, captureIntermediates: dumpIntermediates != nil && i == 0)
+                latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            guard let result else { return }
+            if repeatCount > 1 {
+                let sorted = latencies.sorted()
+                print(String(format: "median latency: %.3f ms over %d runs (min %.3f ms)", sorted[sorted.count / 2], repeatCount, sorted[0]))
+            }
+            try write(result)
+        }
+    }
+
+    private func inputValues(for interpreter: Interpreter, graph: Graph?) throws -> [String: RuntimeValue] {
+        guard let graph else { return [:] }
+        if inputs.isEmpty {
+            var generator = RandomInputs(seed: seed)
+            let made = try interpreter.inputs.map { ($0.name, try generator.value(for: $0)) }
+            FileHandle.standardError.write(Data("no --inputs: using seeded random inputs (seed \(seed)) for \(made.map(\.0).joined(separator: ", "))\n".utf8))
+            return Dictionary(uniqueKeysWithValues: made.map { ($0.0, RuntimeValue.tensor($0.1)) })
+        }
+        let tensors = try TensorFiles.readInputs(inputs.map { URL(fileURLWithPath: $0) }, for: graph)
+        return Dictionary(uniqueKeysWithValues: try tensors.map { ($0.name, RuntimeValue.tensor(try TensorValue($0))) })
+    }
+
+    private func write(_ result: Interpreter.Result) throws {
+        if let dumpIntermediates {
+            try FileManager.default.createDirectory(atPath: dumpIntermediates, withIntermediateDirectories: true)
+            for (name, value) in result.intermediates {
+                guard case .tensor(let tensor) = value else { continue }
+                let file = URL(fileURLWithPath: dumpIntermediates).appendingPathComponent(Self.fileName(for: name) + ".npy")
+                try NpyFile.write(try NpyConversion.array(tensor.onnxTensor(name: name), file: file.path), to: file)
+            }
+        }
+        let tensors = try result.outputs.map { output -> Tensor in
+            guard case .tensor(let tensor) = output.value else {
+                throw CLIFailure(.badInput, "\(model): output '\(output.name)' is \(output.value.kindDescription), not a tensor; .npz holds tensors only")
+            }
+            return tensor.onnxTensor(name: output.name)
+        }
+        if let output {
+            try IOBundle(inputs: [], outputs: tensors).write(to: URL(fileURLWithPath: output))
+        }
+        for tensor in tensors {
+            print("\(tensor.name): \(tensor.dataType.map(\.description) ?? "?")\(tensor.dims)")
+        }
+    }
+
+    /// Value names may hold '/' or ':' (framework scopes); file names may not.
+    static func fileName(for name: String) -> String {
+        String(name.map { $0 == "/" || $0 == ":" || $0 == "\\" ? "_" : $0 })
+    }
+}
+
+/// Seeded inputs for a model's declared input types (SplitMix64: the same seed gives the same inputs on
+/// every platform).
+struct RandomInputs {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [-1, 1).
+    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
+
+    mutating func value(for input: Value) throws -> TensorValue {
+        guard let (elementType, shape) = input.type?.tensorType, let elementType else {
+            throw CLIFailure(.badInput, "input '\(input.name)' is not a tensor with a known type; give --inputs")
+        }
+        let dims = (shape?.dims ?? []).map { Int($0.value ?? 1) }
+        let count = dims.reduce(1, *)
+        switch elementType {
+        case .float, .double, .float16, .bfloat16:
+            return TensorValue(floating: elementType, shape: dims, values: (0..<count).map { _ in unit() })
+        case .int64: return TensorValue(shape: dims, values: (0..<count).map { _ in Int64(next() % 10) })
+        case .int32: return TensorValue(shape: dims, values: (0..<count).map { _ in Int32(next() % 10) })
+        case .uint8: return TensorValue(shape: dims, values: (0..<count).map { _ in UInt8(next() % 256) })
+        case .int8: return TensorValue(shape: dims, values: (0..<count).map { _ in Int8(truncatingIfNeeded: next()) })
+        case .bool: return TensorValue(shape: dims, values: (0..<count).map { _ in next() & 1 == 1 })
+        default:
+            throw CLIFailure(.badInput, "input '\(input.name)' of type \(elementType): cannot make random values; give --inputs")
+        }
     }
 }

@@ -101,3 +101,17 @@ private func model(_ nodes: [Node], output: String = "y") -> Model {
         #expect(message == "unknown rule(s) bogus; available: none, default, drop_identity")
     }
 }
+
+@Suite struct RuleSelectionSpellingTests {
+    let registry = RuleRegistry(rules: [DropIdentity()])
+
+    @Test func emptySelectionIsAnError() {
+        #expect(throws: RewriteError.self) { try registry.select("") }
+        #expect(throws: RewriteError.self) { try registry.select(" , ") }
+    }
+
+    @Test func trailingCommaAndSpacesAreTolerated() throws {
+        #expect(try registry.select("none,").isEmpty)
+        #expect(try registry.select(" drop_identity ").map(\.name) == ["drop_identity"])
+    }
+}

@@ -48,9 +48,11 @@ public enum DataType: Int32, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
-    /// Bytes that `count` elements occupy in `raw_data`, rounding packed sub-byte types up.
+    /// Bytes that `count` elements occupy in `raw_data`, rounding packed sub-byte types up. Saturates at
+    /// `Int.max` for counts no file could hold (dims are read from untrusted input).
     public func byteCount(elements count: Int) -> Int {
-        (count * bitWidth + 7) / 8
+        let (bits, overflow) = count.multipliedReportingOverflow(by: bitWidth)
+        return overflow || bits > Int.max - 7 ? Int.max : (bits + 7) / 8
     }
 
     public var isFloatingPoint: Bool {

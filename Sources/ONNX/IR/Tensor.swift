@@ -73,14 +73,24 @@ public struct Tensor: Equatable, Sendable {
         return count
     }
 
-    /// Bytes the elements occupy in raw form (0 for strings, which have no fixed width).
+    /// Bytes of data the tensor holds, in raw form (strings: their total length). Counted from the stored
+    /// values, not the dims, which may claim more than is there.
     public var byteCount: Int {
+        let stored: Int
         switch storage {
+        case .none: return 0
         case .raw(let data): return data.count
-        case .external(let ref): return Int(ref.length ?? 0)
+        case .external(let ref): return Int(clamping: max(0, ref.length ?? 0))
         case .strings(let values): return values.reduce(0) { $0 + $1.count }
-        default: return (dataType?.byteCount(elements: elementCount ?? 0)) ?? 0
+        case .floats(let v): stored = v.count
+        case .int32s(let v): stored = v.count
+        case .int64s(let v): stored = v.count
+        case .doubles(let v): stored = v.count
+        case .uint64s(let v): stored = v.count
         }
+        // int32_data packs two 4-bit or four 2-bit elements per entry (one byte each).
+        if case .int32s = storage, let bits = dataType?.bitWidth, bits < 8 { return stored }
+        return dataType?.byteCount(elements: stored) ?? 0
     }
 
     public var isExternal: Bool {
