@@ -98,7 +98,8 @@ public enum ValueComparison {
             if x.isNaN && y.isNaN { continue }
             if x == y { continue }
             let error = abs(x - y)
-            if error.isNaN || error > tolerance.atol + tolerance.rtol * abs(y) {
+            // Infinities match only themselves (as in numpy's isclose), whatever the tolerance.
+            if error.isNaN || x.isInfinite || y.isInfinite || error > tolerance.atol + tolerance.rtol * abs(y) {
                 bad += 1
                 if firstBad == nil { firstBad = i }
             }
