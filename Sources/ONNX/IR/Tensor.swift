@@ -76,21 +76,23 @@ public struct Tensor: Equatable, Sendable {
     /// Bytes of data the tensor holds, in raw form (strings: their total length). Counted from the stored
     /// values, not the dims, which may claim more than is there.
     public var byteCount: Int {
-        let stored: Int
         switch storage {
         case .none: return 0
         case .raw(let data): return data.count
         case .external(let ref): return Int(clamping: max(0, ref.length ?? 0))
         case .strings(let values): return values.reduce(0) { $0 + $1.count }
-        case .floats(let v): stored = v.count
-        case .int32s(let v): stored = v.count
-        case .int64s(let v): stored = v.count
-        case .doubles(let v): stored = v.count
-        case .uint64s(let v): stored = v.count
+        // complex64/complex128 take two entries per element, so count entries, not elements.
+        case .floats(let v): return v.count * 4
+        case .doubles(let v): return v.count * 8
+        case .int64s(let v): return v.count * 8
+        case .uint64s(let v): return v.count * (dataType == .uint32 ? 4 : 8)
+        case .int32s(let v):
+            // One element per entry from 8 bits up; one packed byte per entry for 4- and 2-bit types;
+            // one 6-bit code per entry for the float6 types.
+            guard let bits = dataType?.bitWidth else { return 0 }
+            if bits >= 8 { return v.count * bits / 8 }
+            return bits == 6 ? (v.count * 6 + 7) / 8 : v.count
         }
-        // int32_data packs two 4-bit or four 2-bit elements per entry (one byte each).
-        if case .int32s = storage, let bits = dataType?.bitWidth, bits < 8 { return stored }
-        return dataType?.byteCount(elements: stored) ?? 0
     }
 
     public var isExternal: Bool {
