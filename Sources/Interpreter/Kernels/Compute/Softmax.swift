@@ -1,0 +1,77 @@
+// Softmax, LogSoftmax, Hardmax (1, 11, 13). Before 13 the input is coerced to 2-D at `axis` (default 1):
+// the op runs over all axes from `axis` on, flattened. From 13 it runs along the single axis `axis`
+// (default −1). 11 allows negative axes. Softmax subtracts the maximum first; Hardmax marks the first
+// maximum with 1.
+
+import ONNX
+
+enum SoftmaxKernels {
+    static let registrations: [KernelRegistration] =
+        family("Softmax", .softmax) + family("LogSoftmax", .logSoftmax) + family("Hardmax", .hardmax)
+
+    private static func family(_ name: String, _ kind: SoftmaxKernel.Kind) -> [KernelRegistration] {
+        KernelRegistration.versions(name, [1, 11, 13]) { node in
+            let singleAxis = node.opset >= 13
+            return SoftmaxKernel(name: name, kind: kind, axis: try node.int("axis", default: singleAxis ? -1 : 1),
+                                 singleAxis: singleAxis)
+        }
+    }
+}
+
+struct SoftmaxKernel: Kernel {
+    enum Kind: Sendable { case softmax, logSoftmax, hardmax }
+
+    let name: String
+    let kind: Kind
+    let axis: Int
+    let singleAxis: Bool
+
+    func run(_ inputs: [RuntimeValue?], context: ExecutionContext) throws -> [RuntimeValue?] {
+        let x = try ComputeInputs(inputs, op: name).tensor(0, "input")
+        try ComputeSupport.requireFloating(x, name)
+        if x.rank == 0 {
+            // A scalar is one row of one element.
+            if x.dataType == .double { return [.tensor(Double.tensor(.double, shape: [], values: apply(try Double.values(of: x), 1, 1, 1)))] }
+            return [.tensor(Float.tensor(x.dataType, shape: [], values: apply(try Float.values(of: x), 1, 1, 1)))]
+        }
+        let a = try ComputeSupport.normalizeAxis(axis, rank: x.rank, name)
+        let outer = x.shape[..<a].reduce(1, *)
+        let length = singleAxis ? x.shape[a] : x.shape[a...].reduce(1, *)
+        let inner = singleAxis ? x.shape[(a + 1)...].reduce(1, *) : 1
+        if x.dataType == .double {
+            return [.tensor(Double.tensor(.double, shape: x.shape, values: apply(try Double.values(of: x), outer, length, inner)))]
+        }
+        return [.tensor(Float.tensor(x.dataType, shape: x.shape, values: apply(try Float.values(of: x), outer, length, inner)))]
+    }
+
+    private func apply<T: ComputeFloat>(_ x: [T], _ outer: Int, _ length: Int, _ inner: Int) -> [T] {
+        var y = [T](repeating: 0, count: x.count)
+        guard length > 0 else { return y }
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                for o in 0..<outer {
+                    for i in 0..<inner {
+                        let base = o * length * inner + i
+                        var peak = px[base], at = 0
+                        for k in 1..<length where px[base + k * inner] > peak { peak = px[base + k * inner]; at = k }
+                        switch kind {
+                        case .hardmax:
+                            py[base + at * inner] = 1
+                        case .softmax:
+                            var sum: T = 0
+                            for k in 0..<length { let e = T.exp(px[base + k * inner] - peak); py[base + k * inner] = e; sum += e }
+                            let inv = 1 / sum
+                            for k in 0..<length { py[base + k * inner] *= inv }
+                        case .logSoftmax:
+                            var sum: T = 0
+                            for k in 0..<length { sum += T.exp(px[base + k * inner] - peak) }
+                            let shift = peak + T.log(sum)
+                            for k in 0..<length { py[base + k * inner] = px[base + k * inner] - shift }
+                        }
+                    }
+                }
+            }
+        }
+        return y
+    }
+}

@@ -1,0 +1,275 @@
+// Helpers shared by Conv, ConvTranspose and the pooling kernels (not an op): the spatial attributes
+// (auto_pad, kernel_shape, strides, dilations, pads) decoded once, and the output sizes and leading pads
+// they give for an input, following the ONNX spec and its reference implementation.
+
+import ONNX
+
+/// Spatial attributes of a convolution or pooling node, decoded once when the node is planned.
+struct SpatialAttributes: Sendable {
+    enum AutoPad: String, Sendable { case notSet = "NOTSET", sameUpper = "SAME_UPPER", sameLower = "SAME_LOWER", valid = "VALID" }
+
+    let autoPad: AutoPad
+    let kernelShape: [Int]?
+    let strides: [Int]?
+    let dilations: [Int]?
+    let pads: [Int]?
+
+    init(_ node: NodeContext) throws {
+        let raw = try node.string("auto_pad", default: "NOTSET")
+        guard let autoPad = AutoPad(rawValue: raw.isEmpty ? "NOTSET" : raw) else {
+            throw KernelError("auto_pad '\(raw)' is not NOTSET, SAME_UPPER, SAME_LOWER or VALID")
+        }
+        self.autoPad = autoPad
+        kernelShape = try node.ints("kernel_shape")
+        strides = try node.ints("strides")
+        dilations = try node.ints("dilations")
+        pads = try node.ints("pads")
+        for (name, values) in [("strides", strides), ("dilations", dilations)] {
+            if let values, values.contains(where: { $0 < 1 }) { throw KernelError("\(name) must be positive, got \(values)") }
+        }
+        if let kernelShape, kernelShape.contains(where: { $0 < 1 }) {
+            throw KernelError("kernel_shape must be positive, got \(kernelShape)")
+        }
+    }
+
+    /// Per-dimension value of an attribute list of `rank` entries, or `fallback` when absent.
+    static func resolve(_ values: [Int]?, rank: Int, fallback: Int, _ name: String) throws -> [Int] {
+        guard let values else { return [Int](repeating: fallback, count: rank) }
+        guard values.count == rank else { throw KernelError("\(name) has \(values.count) values for \(rank) spatial axes") }
+        return values
+    }
+
+    func strides(rank: Int) throws -> [Int] { try Self.resolve(strides, rank: rank, fallback: 1, "strides") }
+    func dilations(rank: Int) throws -> [Int] { try Self.resolve(dilations, rank: rank, fallback: 1, "dilations") }
+
+    /// Explicit pads as (begin, end) lists.
+    func explicitPads(rank: Int) throws -> (begin: [Int], end: [Int]) {
+        guard let pads else { return ([Int](repeating: 0, count: rank), [Int](repeating: 0, count: rank)) }
+        guard pads.count == 2 * rank else { throw KernelError("pads has \(pads.count) values for \(rank) spatial axes") }
+        guard !pads.contains(where: { $0 < 0 }) else { throw KernelError("pads must not be negative, got \(pads)") }
+        return (Array(pads[0..<rank]), Array(pads[rank...]))
+    }
+}
+
+/// Resolved geometry of one sliding-window op over an input: sizes per spatial axis.
+struct SpatialGeometry: Sendable {
+    var input: [Int]
+    var kernel: [Int]
+    var output: [Int]
+    var strides: [Int]
+    var dilations: [Int]
+    var padBegin: [Int]
+
+    var rank: Int { input.count }
+
+    /// Floor division as Python does it (toward −∞).
+    static func floorDiv(_ a: Int, _ b: Int) -> Int {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    /// Conv: output sizes and leading pads (SAME pads total max(0, …), SAME_LOWER puts the odd one first).
+    static func conv(input: [Int], kernel: [Int], _ attributes: SpatialAttributes) throws -> SpatialGeometry {
+        let r = input.count
+        let strides = try attributes.strides(rank: r), dilations = try attributes.dilations(rank: r)
+        var output = [Int](repeating: 0, count: r), begin = [Int](repeating: 0, count: r)
+        let explicit = try attributes.explicitPads(rank: r)
+        for i in 0..<r {
+            let window = (kernel[i] - 1) * dilations[i] + 1
+            switch attributes.autoPad {
+            case .sameUpper, .sameLower:
+                output[i] = (input[i] + strides[i] - 1) / strides[i]
+                let total = max(0, (output[i] - 1) * strides[i] + window - input[i])
+                begin[i] = attributes.autoPad == .sameUpper ? total / 2 : total - total / 2
+            case .valid:
+                output[i] = floorDiv(input[i] - window, strides[i]) + 1
+            case .notSet:
+                output[i] = floorDiv(input[i] + explicit.begin[i] + explicit.end[i] - window, strides[i]) + 1
+                begin[i] = explicit.begin[i]
+            }
+            guard output[i] >= 0 else {
+                throw KernelError("window \(window) does not fit input size \(input[i]) on spatial axis \(i)")
+            }
+        }
+        return SpatialGeometry(input: input, kernel: kernel, output: output, strides: strides,
+                               dilations: dilations, padBegin: begin)
+    }
+
+    /// Pooling: like conv, with ceil_mode (a last window starting in the end padding is dropped).
+    static func pool(input: [Int], _ attributes: SpatialAttributes, ceilMode: Bool) throws -> SpatialGeometry {
+        let r = input.count
+        guard let kernel = attributes.kernelShape else { throw KernelError("required attribute 'kernel_shape' is missing") }
+        guard kernel.count == r else { throw KernelError("kernel_shape has \(kernel.count) values for \(r) spatial axes") }
+        let strides = try attributes.strides(rank: r), dilations = try attributes.dilations(rank: r)
+        var output = [Int](repeating: 0, count: r), begin = [Int](repeating: 0, count: r)
+        let explicit = try attributes.explicitPads(rank: r)
+        for i in 0..<r {
+            let window = (kernel[i] - 1) * dilations[i] + 1
+            switch attributes.autoPad {
+            case .sameUpper, .sameLower:
+                output[i] = floorDiv(input[i] - 1, strides[i]) + 1
+                let total = (output[i] - 1) * strides[i] + window - input[i]
+                begin[i] = attributes.autoPad == .sameUpper ? floorDiv(total, 2) : total - floorDiv(total, 2)
+            case .valid:
+                output[i] = floorDiv(input[i] - window, strides[i]) + 1
+            case .notSet:
+                let span = input[i] + explicit.begin[i] + explicit.end[i] - window
+                if ceilMode {
+                    output[i] = -floorDiv(-span, strides[i]) + 1
+                    if (output[i] - 1) * strides[i] >= input[i] + explicit.begin[i] { output[i] -= 1 }
+                } else {
+                    output[i] = floorDiv(span, strides[i]) + 1
+                }
+                begin[i] = explicit.begin[i]
+            }
+            guard output[i] >= 0 else {
+                throw KernelError("window \(window) does not fit input size \(input[i]) on spatial axis \(i)")
+            }
+        }
+        return SpatialGeometry(input: input, kernel: kernel, output: output, strides: strides,
+                               dilations: dilations, padBegin: begin)
+    }
+
+    var inputSize: Int { input.reduce(1, *) }
+    var outputSize: Int { output.reduce(1, *) }
+    var kernelSize: Int { kernel.reduce(1, *) }
+
+    /// im2col: for `channels` planes of `x` (from `xOffset`), fills `col` ([channels·K, O], row-major)
+    /// with the input element under each kernel tap for each output position (0 in the padding).
+    func im2col<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, channels: Int, col: UnsafeMutablePointer<T>) {
+        let r = rank, O = outputSize, K = kernelSize, I = inputSize
+        let inStrides = ComputeSupport.strides(input)
+        let last = r - 1
+        let outLast = output[last], inLast = input[last]
+        let sL = strides[last], dL = dilations[last], pL = padBegin[last]
+        var tap = [Int](repeating: 0, count: r)
+        for kIndex in 0..<K {
+            // tap = multi-index of kIndex in kernel
+            var rem = kIndex
+            for d in stride(from: r - 1, through: 0, by: -1) { tap[d] = rem % kernel[d]; rem /= kernel[d] }
+            // The valid range of the last output index for this tap.
+            let offL = tap[last] * dL - pL
+            var lo = 0
+            while lo < outLast && lo * sL + offL < 0 { lo += 1 }
+            var hi = outLast
+            while hi > lo && (hi - 1) * sL + offL >= inLast { hi -= 1 }
+            let outerCount = O / max(outLast, 1)
+            var outer = [Int](repeating: 0, count: max(r - 1, 0))
+            for c in 0..<channels {
+                let rowBase = col + (c * K + kIndex) * O
+                let plane = x + c * I
+                for o in 0..<outerCount {
+                    if o > 0 {
+                        var d = r - 2
+                        while d >= 0 {
+                            outer[d] += 1
+                            if outer[d] < output[d] { break }
+                            outer[d] = 0
+                            d -= 1
+                        }
+                    } else {
+                        for d in 0..<outer.count { outer[d] = 0 }
+                    }
+                    let dst = rowBase + o * outLast
+                    var base = 0, valid = true
+                    for d in 0..<(r - 1) {
+                        let i = outer[d] * strides[d] + tap[d] * dilations[d] - padBegin[d]
+                        if i < 0 || i >= input[d] { valid = false; break }
+                        base += i * inStrides[d]
+                    }
+                    if !valid || lo >= hi {
+                        dst.update(repeating: 0, count: outLast)
+                        continue
+                    }
+                    if lo > 0 { dst.update(repeating: 0, count: lo) }
+                    let src = plane + base + offL
+                    if sL == 1 {
+                        (dst + lo).update(from: src + lo, count: hi - lo)
+                    } else {
+                        for j in lo..<hi { dst[j] = src[j * sL] }
+                    }
+                    if hi < outLast { (dst + hi).update(repeating: 0, count: outLast - hi) }
+                }
+            }
+        }
+    }
+
+    /// col2im (for ConvTranspose, where `input` is the transposed conv's output and `output` its input):
+    /// adds each column entry of `col` ([channels·K, O]) into `y` ([channels, I]) at the position its tap
+    /// reaches.
+    func col2im<T: BinaryFloatingPoint>(_ col: UnsafePointer<T>, channels: Int, y: UnsafeMutablePointer<T>) {
+        let r = rank, O = outputSize, K = kernelSize, I = inputSize
+        let inStrides = ComputeSupport.strides(input)
+        let last = r - 1
+        let outLast = output[last], inLast = input[last]
+        let sL = strides[last], dL = dilations[last], pL = padBegin[last]
+        var tap = [Int](repeating: 0, count: r)
+        for kIndex in 0..<K {
+            var rem = kIndex
+            for d in stride(from: r - 1, through: 0, by: -1) { tap[d] = rem % kernel[d]; rem /= kernel[d] }
+            let offL = tap[last] * dL - pL
+            var lo = 0
+            while lo < outLast && lo * sL + offL < 0 { lo += 1 }
+            var hi = outLast
+            while hi > lo && (hi - 1) * sL + offL >= inLast { hi -= 1 }
+            if lo >= hi { continue }
+            let outerCount = O / max(outLast, 1)
+            var outer = [Int](repeating: 0, count: max(r - 1, 0))
+            for c in 0..<channels {
+                let rowBase = col + (c * K + kIndex) * O
+                let plane = y + c * I
+                for d in 0..<outer.count { outer[d] = 0 }
+                for o in 0..<outerCount {
+                    if o > 0 {
+                        var d = r - 2
+                        while d >= 0 {
+                            outer[d] += 1
+                            if outer[d] < output[d] { break }
+                            outer[d] = 0
+                            d -= 1
+                        }
+                    }
+                    var base = 0, valid = true
+                    for d in 0..<(r - 1) {
+                        let i = outer[d] * strides[d] + tap[d] * dilations[d] - padBegin[d]
+                        if i < 0 || i >= input[d] { valid = false; break }
+                        base += i * inStrides[d]
+                    }
+                    if !valid { continue }
+                    let src = rowBase + o * outLast
+                    let dst = plane + base + offL
+                    for j in lo..<hi { dst[j * sL] += src[j] }
+                }
+            }
+        }
+    }
+
+    /// Direct 2-D convolution of one plane with one kernel (depthwise), added into `y` (zeroed by the caller).
+    func depthwise2D<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, weights: UnsafePointer<T>, y: UnsafeMutablePointer<T>) {
+        let h = input[0], w = input[1], oh = output[0], ow = output[1]
+        let sH = strides[0], sW = strides[1]
+        for a in 0..<kernel[0] {
+            for b in 0..<kernel[1] {
+                let weight = weights[a * kernel[1] + b]
+                if weight == 0 { continue }
+                let offW = b * dilations[1] - padBegin[1]
+                var lo = 0
+                while lo < ow && lo * sW + offW < 0 { lo += 1 }
+                var hi = ow
+                while hi > lo && (hi - 1) * sW + offW >= w { hi -= 1 }
+                if lo >= hi { continue }
+                for row in 0..<oh {
+                    let ih = row * sH + a * dilations[0] - padBegin[0]
+                    if ih < 0 || ih >= h { continue }
+                    let src = x + ih * w + offW
+                    let dst = y + row * ow
+                    if sW == 1 {
+                        for j in lo..<hi { dst[j] += weight * src[j] }
+                    } else {
+                        for j in lo..<hi { dst[j] += weight * src[j * sW] }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import ONNX
+@testable import Interpreter
+
+/// Runs one node of the Compute family the way the executor would: kernel looked up in the standard
+/// registry for the opset, prepared from the node, run on the given inputs.
+enum ComputeTestSupport {
+    static func run(_ op: String, opset: Int, inputs: [TensorValue?], outputs: Int = 1,
+                    attributes: [Attribute] = []) throws -> [TensorValue?] {
+        let node = Node(opType: op, name: "n", inputs: inputs.indices.map { inputs[$0] == nil ? "" : "in\($0)" },
+                        outputs: (0..<outputs).map { "out\($0)" }, attributes: attributes)
+        guard let registration = KernelRegistry.standard.kernel(domain: "", opType: op, opset: opset) else {
+            throw KernelError("no kernel for \(op)-\(opset)")
+        }
+        let planner = GraphPlanner(registry: .standard, opsets: ["": opset])
+        let kernel = try registration.make(NodeContext(node: node, opset: opset, planner: planner, outerNames: []))
+        let context = ExecutionContext(environment: Environment(values: [:], parent: nil))
+        return try kernel.run(inputs.map { $0.map { RuntimeValue.tensor($0) } }, context: context).map { $0?.tensor }
+    }
+
+    /// The first output of a node.
+    static func one(_ op: String, opset: Int, _ inputs: [TensorValue?], _ attributes: [Attribute] = []) throws -> TensorValue {
+        guard let out = try run(op, opset: opset, inputs: inputs, attributes: attributes).first ?? nil else {
+            throw KernelError("\(op) produced no output")
+        }
+        return out
+    }
+
+    static func floats(_ shape: [Int], _ values: [Float]) -> TensorValue { TensorValue(shape: shape, values: values) }
+    static func doubles(_ shape: [Int], _ values: [Double]) -> TensorValue { TensorValue(shape: shape, values: values) }
+    static func int64s(_ shape: [Int], _ values: [Int64]) -> TensorValue { TensorValue(shape: shape, values: values) }
+    static func int(_ name: String, _ v: Int64) -> Attribute { Attribute(name: name, value: .int(v)) }
+    static func float(_ name: String, _ v: Float) -> Attribute { Attribute(name: name, value: .float(v)) }
+    static func ints(_ name: String, _ v: [Int64]) -> Attribute { Attribute(name: name, value: .ints(v)) }
+    static func string(_ name: String, _ v: String) -> Attribute { Attribute(name: name, value: .string(Data(v.utf8))) }
+
+    /// Elementwise |a − b| ≤ tolerance, same length.
+    static func close(_ a: [Float]?, _ b: [Float], tolerance: Float = 1e-5) -> Bool {
+        guard let a, a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+    }
+
+    static func close(_ a: [Double]?, _ b: [Double], tolerance: Double = 1e-12) -> Bool {
+        guard let a, a.count == b.count else { return false }
+        return zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+    }
+}
