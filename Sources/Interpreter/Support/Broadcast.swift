@@ -76,7 +76,8 @@ public enum Broadcast {
     }
 
     /// Calls `body` for each index of all but the last dimension (in C order) with the last
-    /// dimension's size; a scalar shape is one row of one element.
+    /// dimension's size; a scalar shape is one row of one element. The index array is reused between
+    /// calls, not reallocated per row.
     static func forEachRow(_ shape: [Int], _ body: ([Int], Int) -> Void) {
         guard let inner = shape.last else {
             body([], 1)
@@ -86,7 +87,7 @@ public enum Broadcast {
         var index = [Int](repeating: 0, count: outer.count)
         let rows = outer.reduce(1, *)
         for _ in 0..<rows {
-            body(index + [0], inner)
+            body(index, inner)
             var d = outer.count - 1
             while d >= 0 {
                 index[d] += 1
