@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `run` on the bundled model: tensor-file inputs that are truncated or random bytes give one error line
+/// naming the file and exit 2, with no output written; good inputs run.
+@Suite struct RunCommandTests {
+    /// The model has one input: `input`, float32[N, 1, 8, 8].
+    static let model = Fixtures.model("cnn.onnx")
+
+    static func damaged(_ kind: String, in folder: URL) throws -> URL {
+        var generator = SeededGenerator(state: 7)
+        switch kind {
+        case "truncated.npy":
+            let bytes = try Data(contentsOf: Fixtures.numpy("dtype_float32.npy"))
+            let url = folder.appendingPathComponent("input.npy")
+            try bytes.prefix(50).write(to: url)
+            return url
+        case "truncated.npz":
+            let bytes = try Data(contentsOf: Fixtures.numpy("savez.npz"))
+            let url = folder.appendingPathComponent("inputs.npz")
+            try bytes.prefix(100).write(to: url)
+            return url
+        case "random.npy":
+            let url = folder.appendingPathComponent("input.npy")
+            try generator.bytes(300).write(to: url)
+            return url
+        case "random.pb":
+            let url = folder.appendingPathComponent("input_0.pb")
+            try generator.bytes(64).write(to: url)
+            return url
+        default:
+            let url = folder.appendingPathComponent("input_0.pb")
+            try Data([0x08, 0x02, 0x10]).write(to: url)  // dims 2, then a data_type tag with no value
+            return url
+        }
+    }
+
+    @Test("damaged tensor inputs are one error line and exit 2",
+          arguments: ["truncated.npy", "truncated.npz", "random.npy", "random.pb", "truncated.pb"])
+    func damagedInputs(_ kind: String) throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = try Self.damaged(kind, in: folder)
+        let output = folder.appendingPathComponent("out.npz")
+        let result = try CLI.run(["run", Self.model.path, "--inputs", input.path, "-o", output.path])
+        #expect(result.exited(2), "\(result)")
+        #expect(result.stderrLines.count == 1, "\(result)")
+        #expect(result.stderrLines.first?.hasPrefix("error: \(input.path): ") == true, "\(result)")
+        #expect(!Fixtures.exists(output), "\(result)")
+    }
+
+    @Test func seededRandomInputsRunAndAreAnnounced() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("out.npz")
+        let result = try CLI.run(["run", Self.model.path, "-o", output.path, "--repeat", "3"])
+        #expect(result.exited(0), "\(result)")
+        #expect(result.stderr.contains("seeded random inputs"), "\(result)")
+        #expect(result.stdout.contains("median latency"), "\(result)")
+        #expect(result.stdout.contains("logits: float32[1, 10]"), "\(result)")
+        #expect(Fixtures.exists(output))
+    }
+}
