@@ -1,5 +1,5 @@
 # onnx-convert — the two commands of the README set everything up on a fresh Debian machine:
-#   make demo   builds the release binary and runs it on a bundled model
+#   make demo   builds the release binary, inspects a bundled model and runs it on the interpreter
 #   make test   builds and runs all tests
 SWIFT ?= swift
 TOOL := .build/release/onnx-convert
@@ -21,6 +21,7 @@ test: deps
 
 demo: release
 	$(TOOL) inspect $(DEMO_MODEL)
+	$(TOOL) run $(DEMO_MODEL) --repeat 20
 
 # Every model of onnx's backend node suite must survive `optimize --rules none` unchanged.
 roundtrip: release
