@@ -7,15 +7,7 @@ import ONNX
 enum ComputeTestSupport {
     static func run(_ op: String, opset: Int, inputs: [TensorValue?], outputs: Int = 1,
                     attributes: [Attribute] = []) throws -> [TensorValue?] {
-        let node = Node(opType: op, name: "n", inputs: inputs.indices.map { inputs[$0] == nil ? "" : "in\($0)" },
-                        outputs: (0..<outputs).map { "out\($0)" }, attributes: attributes)
-        guard let registration = KernelRegistry.standard.kernel(domain: "", opType: op, opset: opset) else {
-            throw KernelError("no kernel for \(op)-\(opset)")
-        }
-        let planner = GraphPlanner(registry: .standard, opsets: ["": opset])
-        let kernel = try registration.make(NodeContext(node: node, opset: opset, planner: planner, outerNames: []))
-        let context = ExecutionContext(environment: Environment(values: [:], parent: nil))
-        return try kernel.run(inputs.map { $0.map { RuntimeValue.tensor($0) } }, context: context).map { $0?.tensor }
+        try NodeRunner.run(op, opset: opset, tensors: inputs, outputs: outputs, attributes: attributes)
     }
 
     /// The first output of a node.

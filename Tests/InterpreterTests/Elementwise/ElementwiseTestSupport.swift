@@ -6,16 +6,9 @@ import ONNX
 /// for the opset, prepared from the node, run on the given inputs.
 enum ElementwiseTestSupport {
     static func run(_ op: String, opset: Int, _ inputs: [TensorValue?], _ attributes: [Attribute] = []) throws -> TensorValue {
-        let node = Node(opType: op, name: "n", inputs: inputs.indices.map { inputs[$0] == nil ? "" : "in\($0)" },
-                        outputs: ["out"], attributes: attributes)
-        guard let registration = KernelRegistry.standard.kernel(domain: "", opType: op, opset: opset) else {
-            throw KernelError("no kernel for \(op)-\(opset)")
+        guard let tensor = try NodeRunner.run(op, opset: opset, tensors: inputs, attributes: attributes).first ?? nil else {
+            throw KernelError("\(op) produced no tensor")
         }
-        let planner = GraphPlanner(registry: .standard, opsets: ["": opset])
-        let kernel = try registration.make(NodeContext(node: node, opset: opset, planner: planner, outerNames: []))
-        let context = ExecutionContext(environment: Environment(values: [:], parent: nil))
-        let outputs = try kernel.run(inputs.map { $0.map { RuntimeValue.tensor($0) } }, context: context)
-        guard let first = outputs.first, let tensor = first?.tensor else { throw KernelError("\(op) produced no tensor") }
         return tensor
     }
 
