@@ -33,6 +33,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seed for generated inputs.")
     var seed: UInt64 = 0
 
+    @Flag(help: "Print the time spent in each op type, summed over the runs.")
+    var profile = false
+
     func validate() throws {
         guard repeatCount >= 1 else { throw ValidationError("--repeat must be at least 1") }
     }
@@ -51,12 +54,14 @@ struct RunCommand: ParsableCommand {
             let feeds = try inputValues(for: interpreter, graph: loaded.graph)
             var latencies: [Double] = []
             var result: Interpreter.Result?
+            let opProfile = profile ? OpProfile() : nil
             for i in 0..<repeatCount {
                 let start = DispatchTime.now().uptimeNanoseconds
-                result = try interpreter.run(feeds, captureIntermediates: dumpIntermediates != nil && i == 0)
+                result = try interpreter.run(feeds, captureIntermediates: dumpIntermediates != nil && i == 0, profile: opProfile)
                 latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             guard let result else { return }
+            if let opProfile { printProfile(opProfile) }
             if repeatCount > 1 {
                 let sorted = latencies.sorted()
                 print(String(format: "median latency: %.3f ms over %d runs (min %.3f ms)", sorted[sorted.count / 2], repeatCount, sorted[0]))
@@ -97,6 +102,16 @@ struct RunCommand: ParsableCommand {
         }
         for tensor in tensors {
             print("\(tensor.name): \(tensor.dataType.map(\.description) ?? "?")\(tensor.dims)")
+        }
+    }
+
+    private func printProfile(_ profile: OpProfile) {
+        let total = max(profile.totalSeconds, 1e-12)
+        print("op type                 calls    ms/run       %")
+        for entry in profile.entries {
+            let name = entry.opType.padding(toLength: 22, withPad: " ", startingAt: 0)
+            print(String(format: "%@ %7d %9.3f %7.1f", name, entry.calls / repeatCount,
+                         entry.seconds * 1e3 / Double(repeatCount), entry.seconds / total * 100))
         }
     }
 

@@ -23,8 +23,12 @@ final class Environment {
 /// Handed to kernels while they run: lets control-flow kernels run their subgraphs in the current scope.
 public final class ExecutionContext {
     let environment: Environment
+    let profile: OpProfile?
 
-    init(environment: Environment) { self.environment = environment }
+    init(environment: Environment, profile: OpProfile?) {
+        self.environment = environment
+        self.profile = profile
+    }
 
     /// Runs a subgraph with positional inputs; returns its outputs in order.
     public func run(_ plan: GraphPlan, inputs: [RuntimeValue?]) throws -> [RuntimeValue?] {
@@ -32,19 +36,20 @@ public final class ExecutionContext {
         for (declared, value) in zip(plan.inputs, inputs) {
             if let value { bound[declared.name] = value }
         }
-        return try Executor.execute(plan, inputs: bound, parent: environment, capture: nil)
+        return try Executor.execute(plan, inputs: bound, parent: environment, capture: nil, profile: profile)
     }
 }
 
 enum Executor {
-    /// Runs `plan`; `capture`, when given, receives every value computed (nothing is freed then).
+    /// Runs `plan`; `capture`, when given, receives every value computed (nothing is freed then);
+    /// `profile`, when given, gets each step's time.
     static func execute(
         _ plan: GraphPlan, inputs: [String: RuntimeValue], parent: Environment?,
-        capture: ((String, RuntimeValue) -> Void)?
+        capture: ((String, RuntimeValue) -> Void)?, profile: OpProfile? = nil
     ) throws -> [RuntimeValue?] {
         let environment = Environment(values: plan.constants, parent: parent)
         for (name, value) in inputs { environment.values[name] = value }
-        let context = ExecutionContext(environment: environment)
+        let context = ExecutionContext(environment: environment, profile: profile)
         for step in plan.steps {
             let arguments = step.inputs.map { $0.isEmpty ? nil : environment.lookup($0) }
             for (name, value) in zip(step.inputs, arguments) where !name.isEmpty && value == nil {
@@ -52,7 +57,11 @@ enum Executor {
             }
             let results: [RuntimeValue?]
             do {
-                results = try step.kernel.run(arguments, context: context)
+                if let profile {
+                    results = try profile.time(step.opType) { try step.kernel.run(arguments, context: context) }
+                } else {
+                    results = try step.kernel.run(arguments, context: context)
+                }
             } catch let error as InterpreterError {
                 throw InterpreterError.nodeFailed(node: step.label, reason: error.description)
             } catch {

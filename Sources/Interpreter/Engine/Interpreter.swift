@@ -27,13 +27,15 @@ public struct Interpreter: Sendable {
         public var intermediates: [String: RuntimeValue]
     }
 
-    /// Runs the model. Inputs are checked against the declared names, types and shapes first.
-    public func run(_ inputs: [String: RuntimeValue], captureIntermediates: Bool = false) throws -> Result {
+    /// Runs the model. Inputs are checked against the declared names, types and shapes first. Each
+    /// kernel's time is added to `profile` when one is given.
+    public func run(_ inputs: [String: RuntimeValue], captureIntermediates: Bool = false,
+                    profile: OpProfile? = nil) throws -> Result {
         try InputValidation(declared: plan.inputs).check(inputs)
         var captured: [String: RuntimeValue] = [:]
         let values = try Executor.execute(
             plan, inputs: inputs, parent: nil,
-            capture: captureIntermediates ? { captured[$0] = $1 } : nil)
+            capture: captureIntermediates ? { captured[$0] = $1 } : nil, profile: profile)
         var outputs: [(name: String, value: RuntimeValue)] = []
         for (declared, value) in zip(plan.outputs, values) {
             guard let value else {

@@ -2,11 +2,6 @@
 // kernels compute in (float32 for float/float16/bfloat16, float64 for double), a gemm that goes to BLAS,
 // axis normalisation, and integer tensors from Int64 results.
 
-#if canImport(Accelerate)
-import Accelerate
-#else
-import CBLAS
-#endif
 import Foundation
 import ONNX
 
@@ -70,10 +65,8 @@ extension Float: ComputeFloat {
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        guard m > 0, n > 0 else { return }
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(max(lda, 1)), b, Int32(max(ldb, 1)),
-                    beta, c, Int32(max(ldc, 1)))
+        BLAS.gemm(GemmCall(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                           a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc))
     }
 }
 
@@ -95,10 +88,8 @@ extension Double: ComputeFloat {
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                      a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                      beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        guard m > 0, n > 0 else { return }
-        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(max(lda, 1)), b, Int32(max(ldb, 1)),
-                    beta, c, Int32(max(ldc, 1)))
+        BLAS.gemm(GemmCall(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                           a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc))
     }
 }
 

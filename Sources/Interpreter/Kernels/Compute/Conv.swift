@@ -87,7 +87,15 @@ struct ConvKernel: Kernel {
                         }
                         let col = UnsafeMutablePointer<T>.allocate(capacity: max(cg * K * O, 1))
                         defer { col.deallocate() }
-                        g.im2col(xg, channels: cg, col: col)
+                        if jobs > 1 {
+                            g.im2col(xg, channels: cg, col: col)
+                        } else {
+                            // A single image and group: fill the columns on every core, channel blocks apart.
+                            Parallel.forChunks(cg, cost: K * O) { channels in
+                                g.im2col(xg + channels.lowerBound * I, channels: channels.count,
+                                         col: col + channels.lowerBound * K * O)
+                            }
+                        }
                         T.gemm(transposeA: false, transposeB: false, m: mg, n: O, k: cg * K, alpha: 1,
                                a: wg, lda: cg * K, b: col, ldb: O, beta: 0, c: yg, ldc: O)
                     }

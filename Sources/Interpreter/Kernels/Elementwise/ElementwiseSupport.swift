@@ -64,6 +64,19 @@ struct BroadcastRowCursor {
         offsets = [Int](repeating: 0, count: layout.strides.count)
     }
 
+    /// A cursor standing on row `row` (rows counted over all but the last axis), so that parts of one
+    /// loop can start in the middle.
+    init(_ layout: BroadcastLayout, row: Int) {
+        self.init(layout)
+        var rest = row
+        for d in stride(from: dims.count - 2, through: 0, by: -1) {
+            index[d] = rest % dims[d]
+            rest /= dims[d]
+            for k in 0..<offsets.count { offsets[k] += index[d] * strides[k][d] }
+        }
+        output = row * dims[dims.count - 1]
+    }
+
     /// Moves to the next row; false after the last one.
     mutating func advance() -> Bool {
         output += dims[dims.count - 1]
@@ -88,7 +101,9 @@ enum ElementwiseLoop {
         a.withUnsafeBufferPointer { pa in
             [R](unsafeUninitializedCapacity: pa.count) { out, initialized in
                 guard let base = out.baseAddress else { initialized = 0; return }
-                for i in 0..<pa.count { (base + i).initialize(to: op(pa[i])) }
+                Parallel.forChunks(pa.count) { range in
+                    for i in range { (base + i).initialize(to: op(pa[i])) }
+                }
                 initialized = pa.count
             }
         }
@@ -107,7 +122,9 @@ enum ElementwiseLoop {
                 b.withUnsafeBufferPointer { pb in
                     [R](unsafeUninitializedCapacity: pa.count) { out, initialized in
                         guard let base = out.baseAddress else { initialized = 0; return }
-                        for i in 0..<pa.count { (base + i).initialize(to: op(pa[i], pb[i])) }
+                        Parallel.forChunks(pa.count) { range in
+                            for i in range { (base + i).initialize(to: op(pa[i], pb[i])) }
+                        }
                         initialized = pa.count
                     }
                 }
@@ -123,22 +140,25 @@ enum ElementwiseLoop {
                     let inner = layout.inner
                     let sa = layout.strides[0][layout.dims.count - 1]
                     let sb = layout.strides[1][layout.dims.count - 1]
-                    var cursor = BroadcastRowCursor(layout)
-                    repeat {
-                        let ia = cursor.offsets[0], ib = cursor.offsets[1]
-                        let dst = base + cursor.output
-                        if sa == 1 && sb == 1 {
-                            for j in 0..<inner { (dst + j).initialize(to: op(pa[ia + j], pb[ib + j])) }
-                        } else if sa == 1 && sb == 0 {
-                            let y = pb[ib]
-                            for j in 0..<inner { (dst + j).initialize(to: op(pa[ia + j], y)) }
-                        } else if sa == 0 && sb == 1 {
-                            let x = pa[ia]
-                            for j in 0..<inner { (dst + j).initialize(to: op(x, pb[ib + j])) }
-                        } else {
-                            for j in 0..<inner { (dst + j).initialize(to: op(pa[ia + j * sa], pb[ib + j * sb])) }
+                    Parallel.forChunks(count / max(inner, 1), cost: inner) { rows in
+                        var cursor = BroadcastRowCursor(layout, row: rows.lowerBound)
+                        for row in rows {
+                            if row > rows.lowerBound { _ = cursor.advance() }
+                            let ia = cursor.offsets[0], ib = cursor.offsets[1]
+                            let dst = base + cursor.output
+                            if sa == 1 && sb == 1 {
+                                for j in 0..<inner { (dst + j).initialize(to: op(pa[ia + j], pb[ib + j])) }
+                            } else if sa == 1 && sb == 0 {
+                                let y = pb[ib]
+                                for j in 0..<inner { (dst + j).initialize(to: op(pa[ia + j], y)) }
+                            } else if sa == 0 && sb == 1 {
+                                let x = pa[ia]
+                                for j in 0..<inner { (dst + j).initialize(to: op(x, pb[ib + j])) }
+                            } else {
+                                for j in 0..<inner { (dst + j).initialize(to: op(pa[ia + j * sa], pb[ib + j * sb])) }
+                            }
                         }
-                    } while cursor.advance()
+                    }
                     initialized = count
                 }
             }

@@ -1,0 +1,36 @@
+import Dispatch
+import Foundation
+
+/// Splits long loops over the cores. Kernels call it on element ranges that write disjoint outputs.
+enum Parallel {
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// Below this much work (elements × cost per element) one core does it all: waking a second thread
+    /// costs about as much as this many cheap elementwise operations.
+    static let minimumSplit = 1 << 16
+
+    /// Calls `body` on consecutive ranges that together cover `0..<count`, concurrently when the work
+    /// (`count` × `cost`) is large enough to pay for it.
+    @inline(__always)
+    static func forChunks(_ count: Int, cost: Int = 1, _ body: (Range<Int>) -> Void) {
+        let parts = count * max(cost, 1) >= minimumSplit ? min(cores, count) : 1
+        guard parts > 1 else {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        let step = (count + parts - 1) / parts
+        // concurrentPerform returns only after every part ran, so `body` does not outlive this call; the
+        // parts touch disjoint outputs, which is what makes sharing it across threads sound.
+        withoutActuallyEscaping(body) { body in
+            let shared = SharedBody(body: body)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let start = part * step, end = min(count, start + step)
+                if start < end { shared.body(start..<end) }
+            }
+        }
+    }
+
+    private struct SharedBody: @unchecked Sendable {
+        let body: (Range<Int>) -> Void
+    }
+}
