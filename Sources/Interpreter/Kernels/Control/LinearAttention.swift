@@ -54,7 +54,8 @@ struct LinearAttentionKernel: Kernel {
         let betaWidth = try beta.map { try width(of: $0, "beta", dims, allowed: [kvHeads, 1]) }
         let stateShape = [dims.batch, kvHeads, dims.dk, dims.dv]
         if let past, past.shape != stateShape { throw KernelError("past_state must have shape \(stateShape), got \(past.shape)") }
-        var state = try past.map { try ControlArgs.floats($0, "past_state") } ?? [Float](repeating: 0, count: stateShape.reduce(1, *))
+        var state = try past.map { try ControlArgs.floats($0, "past_state") }
+            ?? [Float](repeating: 0, count: stateShape.reduce(1, *))
         let output = recur(q: try ControlArgs.floats(query, "query"), k: try ControlArgs.floats(key, "key"),
                            v: try ControlArgs.floats(value, "value"),
                            decay: try decay.map { (try ControlArgs.floats($0, "decay"), decayWidth ?? 1) },

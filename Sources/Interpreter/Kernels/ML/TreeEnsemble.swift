@@ -48,7 +48,8 @@ struct TreeForest: Sendable {
         falseNext = try ints("nodes_falsenodeids")
         trueIsLeaf = try ints("nodes_trueleafs").map { $0 != 0 }
         falseIsLeaf = try ints("nodes_falseleafs").map { $0 != 0 }
-        missingGoesTrue = try node.ints("nodes_missing_value_tracks_true")?.map { $0 != 0 } ?? [Bool](repeating: false, count: features.count)
+        missingGoesTrue = try node.ints("nodes_missing_value_tracks_true")?.map { $0 != 0 }
+            ?? [Bool](repeating: false, count: features.count)
         leafTargets = try ints("leaf_targetids")
         leafWeights = try reals("leaf_weights")
         roots = try ints("tree_roots")
@@ -63,7 +64,8 @@ struct TreeForest: Sendable {
             throw KernelError("leaf_weights has \(leafWeights.count) entries for \(leafTargets.count) leaves")
         }
         if let bad = modes.first(where: { !(0...6).contains($0) }) { throw KernelError("node mode \(bad) is not in 0…6") }
-        members = try Self.memberSets(modes: modes, values: try node.tensor("membership_values").map { try ControlArgs.floats($0, "membership_values") })
+        let memberValues = try node.tensor("membership_values").map { try ControlArgs.floats($0, "membership_values") }
+        members = try Self.memberSets(modes: modes, values: memberValues)
     }
 
     /// The member set of each set-membership node, read from NaN-terminated runs in node order.
@@ -149,6 +151,7 @@ struct TreeEnsembleKernel: Kernel {
         for root in forest.roots {
             guard root >= 0, root < forest.features.count else { throw KernelError("tree root \(root) is not a node") }
             let leaf = try forest.leaf(from: root, row: row)
+            guard leaf < forest.leafTargets.count else { throw KernelError("tree root \(root) is a leaf index with no leaf") }
             let (target, weight) = (forest.leafTargets[leaf], forest.leafWeights[leaf])
             guard target >= 0, target < targets else { throw KernelError("leaf \(leaf) targets \(target) of \(targets)") }
             switch aggregate {

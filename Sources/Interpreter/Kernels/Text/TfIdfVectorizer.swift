@@ -99,13 +99,17 @@ struct TfIdfVectorizerKernel: Kernel {
 
     func run(_ inputs: [RuntimeValue?], context: ExecutionContext) throws -> [RuntimeValue?] {
         let x = try ControlArgs.tensor(inputs, 0, "X")
-        guard x.rank <= 2, x.rank < 2 || x.shape[0] > 0 else { throw KernelError("X must have shape [C] or [B, C] with B > 0, got \(x.shape)") }
+        guard x.rank <= 2, x.rank < 2 || x.shape[0] > 0 else {
+            throw KernelError("X must have shape [C] or [B, C] with B > 0, got \(x.shape)")
+        }
         let rows = x.rank == 2 ? x.shape[0] : 1
         let width = x.rank == 0 ? 1 : x.shape[x.rank - 1]
         var counts = [Int](repeating: 0, count: rows * outputSize)
         switch pool {
         case .ints(let table):
-            guard x.dataType == .int32 || x.dataType == .int64 else { throw KernelError("X must be int32 or int64 for an integer pool, got \(x.dataType)") }
+            guard x.dataType == .int32 || x.dataType == .int64 else {
+                throw KernelError("X must be int32 or int64 for an integer pool, got \(x.dataType)")
+            }
             countRows(try ControlArgs.ints(x, "X").map(Int64.init), table, rows: rows, width: width, &counts)
         case .strings(let table):
             guard let values = x.values(String.self) else { throw KernelError("X must be strings for a string pool, got \(x.dataType)") }
