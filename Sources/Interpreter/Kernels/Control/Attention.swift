@@ -199,8 +199,6 @@ struct AttentionKernel: Kernel {
                                             if outputMode == 2, let qk { qk.update(from: sc, count: area) }
                                             for i in 0..<sq {
                                                 let row = sc + i * skv
-                                                var rowMax = -Float.infinity
-                                                for j in 0..<skv { rowMax = max(rowMax, row[j]) }
                                                 if hasBias {
                                                     var biasMax = -Float.infinity
                                                     for j in 0..<skv { biasMax = max(biasMax, bi[i * skv + j]) }
@@ -209,9 +207,11 @@ struct AttentionKernel: Kernel {
                                                         continue
                                                     }
                                                 }
-                                                let shift = rowMax == -.infinity ? 0 : rowMax
-                                                var sum: Float = 0
                                                 if narrowSoftmax {
+                                                    var rowMax = -Float.infinity
+                                                    for j in 0..<skv { rowMax = max(rowMax, row[j]) }
+                                                    let shift = rowMax == -.infinity ? 0 : rowMax
+                                                    var sum: Float = 0
                                                     for j in 0..<skv { row[j] = rounded(expf(rounded(row[j] - shift))) }
                                                     if sequentialSum {
                                                         for j in 0..<skv { sum = rounded(sum + row[j]) }
@@ -222,10 +222,7 @@ struct AttentionKernel: Kernel {
                                                     if sum == 0 { sum = 1 }
                                                     for j in 0..<skv { row[j] = rounded(row[j] / sum) }
                                                 } else {
-                                                    for j in 0..<skv { row[j] = expf(row[j] - shift); sum += row[j] }
-                                                    if sum == 0 { sum = 1 }
-                                                    let inv = 1 / sum
-                                                    for j in 0..<skv { row[j] *= inv }
+                                                    Self.softmax(row, count: skv)
                                                 }
                                             }
                                             if outputMode == 3, let qk { qk.update(from: sc, count: area) }
@@ -274,6 +271,19 @@ struct AttentionKernel: Kernel {
             }
             if let nonpad { for j in max(0, min(skv, nonpad))..<skv { row[j] += -.infinity } }
         }
+    }
+
+    /// Softmax of the `count` values at `row`, in place, in float32; a row that is all −∞ gives zeros
+    /// (shared with FlexAttention).
+    static func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
+        var rowMax = -Float.infinity
+        for j in 0..<count { rowMax = max(rowMax, row[j]) }
+        let shift = rowMax == -.infinity ? 0 : rowMax
+        var sum: Float = 0
+        for j in 0..<count { row[j] = expf(row[j] - shift); sum += row[j] }
+        if sum == 0 { sum = 1 }
+        let inv = 1 / sum
+        for j in 0..<count { row[j] *= inv }
     }
 
     /// `past` [b, h, p, d] followed by `current` [b, h, s, d] along the sequence axis.

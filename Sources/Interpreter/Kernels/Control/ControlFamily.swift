@@ -15,4 +15,9 @@ enum ControlFamily {
         + OptionalKernels.registrations
         + QuantizationKernels.registrations
         + QLinearConvKernels.registrations
+        + ConvIntegerKernels.registrations
+        + LinearAttentionKernels.registrations
+        + CausalConvWithStateKernels.registrations
+        + FlexAttentionKernels.registrations
+        + TensorScatterKernels.registrations
 }
