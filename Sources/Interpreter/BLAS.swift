@@ -23,6 +23,21 @@ public enum BLAS {
                       a: a, lda: transposeA ? m : k, b: b, ldb: transposeB ? k : n, beta: beta, c: c, ldc: n))
     }
 
+    /// `sgemm` on sub-ranges of Swift arrays: `c[cOffset…] = alpha·a[aOffset…]·op(b[bOffset…]) + beta·c`.
+    public static func sgemm(
+        transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: [Float], aOffset: Int, b: [Float], bOffset: Int, beta: Float = 0, c: inout [Float], cOffset: Int = 0
+    ) {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    guard let aBase = pa.baseAddress, let bBase = pb.baseAddress, let cBase = pc.baseAddress else { return }
+                    sgemm(transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: aBase + aOffset, b: bBase + bOffset, beta: beta, c: cBase + cOffset)
+                }
+            }
+        }
+    }
+
     /// Runs `call`, split over the cores when it is big enough to pay for it.
     static func gemm<T: BLASScalar>(_ call: GemmCall<T>) {
         guard call.m > 0, call.n > 0 else { return }
@@ -103,20 +118,5 @@ struct GemmCall<T: BLASScalar>: @unchecked Sendable {
             }
         }
         return [self]
-    }
-
-    /// `sgemm` on sub-ranges of Swift arrays: `c[cOffset…] = alpha·a[aOffset…]·op(b[bOffset…]) + beta·c`.
-    public static func sgemm(
-        transposeB: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
-        a: [Float], aOffset: Int, b: [Float], bOffset: Int, beta: Float = 0, c: inout [Float], cOffset: Int = 0
-    ) {
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    guard let aBase = pa.baseAddress, let bBase = pb.baseAddress, let cBase = pc.baseAddress else { return }
-                    sgemm(transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: aBase + aOffset, b: bBase + bOffset, beta: beta, c: cBase + cOffset)
-                }
-            }
-        }
     }
 }
