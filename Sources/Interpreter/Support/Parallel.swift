@@ -10,10 +10,13 @@ enum Parallel {
     static let minimumSplit = 1 << 16
 
     /// Calls `body` on consecutive ranges that together cover `0..<count`, concurrently when the work
-    /// (`count` × `cost`) is large enough to pay for it.
+    /// (`count` × `cost`) is large enough to pay for it and `split` allows it.
     @inline(__always)
-    static func forChunks(_ count: Int, cost: Int = 1, _ body: (Range<Int>) -> Void) {
-        let parts = count * max(cost, 1) >= minimumSplit ? min(cores, count) : 1
+    static func forChunks(_ count: Int, cost: Int = 1, split: Bool = true, _ body: (Range<Int>) -> Void) {
+        let work = count * max(cost, 1)
+        // More parts than cores: concurrentPerform hands parts out as threads come free, so when another
+        // process holds a core the caller's thread takes over the late thread's share instead of waiting.
+        let parts = split && cores > 1 && work >= minimumSplit ? min(count, cores * 4, work / (minimumSplit / 4)) : 1
         guard parts > 1 else {
             if count > 0 { body(0..<count) }
             return

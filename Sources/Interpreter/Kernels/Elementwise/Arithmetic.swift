@@ -71,32 +71,35 @@ struct ModOp: ArithmeticOp {
     }
 }
 
-/// Applies an `ArithmeticOp` to two tensors of one type, broadcasting.
-struct ArithmeticKernel<Op: ArithmeticOp>: Kernel {
+/// A broadcasting binary arithmetic op. `compute` is made where the op's type is concrete, so the loops
+/// are specialised for it (a kernel generic over the op would run them through value witnesses).
+struct ArithmeticKernel: Kernel {
     let name: String
-    let op: Op
     let legacy: LegacyBroadcast
+    let compute: @Sendable (TensorValue, TensorValue, _ bShape: [Int]) throws -> TensorValue
 
     func run(_ inputs: [RuntimeValue?], context: ExecutionContext) throws -> [RuntimeValue?] {
         let a = try ElementwiseInputs.tensor(inputs, 0, name)
         let b = try ElementwiseInputs.tensor(inputs, 1, name)
         try ElementwiseInputs.sameType(a, b, name)
         let bShape = try legacy.align(a.shape, b.shape)
-        return [.tensor(try Self.compute(op, a, b, bShape: bShape, name: name))]
+        return [.tensor(try compute(a, b, bShape))]
     }
+}
 
+/// Applies an `ArithmeticOp` to two tensors of one type, broadcasting, for every element type.
+enum Arithmetic<Op: ArithmeticOp> {
     static func compute(_ op: Op, _ a: TensorValue, _ b: TensorValue, bShape: [Int], name: String) throws -> TensorValue {
         switch (a.storage, b.storage) {
         case (.float(let x), .float(let y)):
-            let r = try ElementwiseLoop.binary(x, a.shape, y, bShape) { (p: Float, q: Float) in op.apply(p, q) }
+            let r = try ElementwiseLoop.binary(x, a.shape, y, bShape, InFloat(op: op))
             return TensorValue(shape: r.shape, values: r.values)
         case (.double(let x), .double(let y)):
-            let r = try ElementwiseLoop.binary(x, a.shape, y, bShape) { (p: Double, q: Double) in op.apply(p, q) }
+            let r = try ElementwiseLoop.binary(x, a.shape, y, bShape, InDouble(op: op))
             return TensorValue(shape: r.shape, values: r.values)
         case (.half(let x), .half(let y)):
-            let r = try ElementwiseLoop.binary(HalfArrays.widen(x, a.dataType), a.shape, HalfArrays.widen(y, b.dataType), bShape) {
-                (p: Float, q: Float) in op.apply(p, q)
-            }
+            let r = try ElementwiseLoop.binary(HalfArrays.widen(x, a.dataType), a.shape, HalfArrays.widen(y, b.dataType), bShape,
+                                               InFloat(op: op))
             return HalfArrays.tensor(a.dataType, r.shape, r.values)
         default:
             if let result = try a.visitIntegers(IntegerArithmetic(op: op, aShape: a.shape, b: b, bShape: bShape)) {
@@ -104,6 +107,16 @@ struct ArithmeticKernel<Op: ArithmeticOp>: Kernel {
             }
             throw KernelError("\(name) does not support \(a.dataType)")
         }
+    }
+
+    private struct InFloat: BinaryElementFunction {
+        let op: Op
+        @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { op.apply(a, b) }
+    }
+
+    private struct InDouble: BinaryElementFunction {
+        let op: Op
+        @inline(__always) func callAsFunction(_ a: Double, _ b: Double) -> Double { op.apply(a, b) }
     }
 
     private struct IntegerArithmetic: IntegerVisitor {
@@ -123,7 +136,9 @@ struct ArithmeticKernel<Op: ArithmeticOp>: Kernel {
 enum ArithmeticKernels {
     static func binary<Op: ArithmeticOp>(_ name: String, _ versions: [Int], _ op: Op) -> [KernelRegistration] {
         KernelRegistration.versions(name, versions) { context in
-            ArithmeticKernel(name: name, op: op, legacy: try LegacyBroadcast(context))
+            ArithmeticKernel(name: name, legacy: try LegacyBroadcast(context)) { a, b, bShape in
+                try Arithmetic.compute(op, a, b, bShape: bShape, name: name)
+            }
         }
     }
 
@@ -134,6 +149,8 @@ enum ArithmeticKernels {
         + binary("Div", [1, 6, 7, 13, 14], DivOp())
         + KernelRegistration.versions("Mod", [10, 13, 28]) { context in
             let fmod = try context.int("fmod", default: 0) != 0
-            return ArithmeticKernel(name: "Mod", op: ModOp(fmod: fmod), legacy: try LegacyBroadcast(context))
+            return ArithmeticKernel(name: "Mod", legacy: try LegacyBroadcast(context)) { a, b, bShape in
+                try Arithmetic.compute(ModOp(fmod: fmod), a, b, bShape: bShape, name: "Mod")
+            }
         }
 }

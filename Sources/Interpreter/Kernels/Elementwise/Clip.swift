@@ -26,23 +26,27 @@ struct ClipKernel: Kernel {
         let hi = attributeBounds?.hi ?? hiTensor?.floats()?.first ?? .infinity
         switch x.storage {
         case .float(let v):
-            return [.tensor(TensorValue(shape: x.shape, values: ElementwiseLoop.map(v) { Self.clip($0, lo, hi) }))]
+            return [.tensor(TensorValue(shape: x.shape, values: ElementwiseLoop.map(v, Bounds(lo: lo, hi: hi))))]
         case .double(let v):
             let dlo = attributeBounds.map { Double($0.lo) } ?? loTensor?.doubles()?.first ?? -.infinity
             let dhi = attributeBounds.map { Double($0.hi) } ?? hiTensor?.doubles()?.first ?? .infinity
-            return [.tensor(TensorValue(shape: x.shape, values: ElementwiseLoop.map(v) { Self.clip($0, dlo, dhi) }))]
+            return [.tensor(TensorValue(shape: x.shape, values: ElementwiseLoop.map(v, Bounds(lo: dlo, hi: dhi))))]
         case .half(let v):
-            let values = ElementwiseLoop.map(HalfArrays.widen(v, x.dataType)) { Self.clip($0, lo, hi) }
+            let values = ElementwiseLoop.map(HalfArrays.widen(v, x.dataType), Bounds(lo: lo, hi: hi))
             return [.tensor(HalfArrays.tensor(x.dataType, x.shape, values))]
         default:
             throw KernelError("Clip does not support \(x.dataType)")
         }
     }
 
-    @inline(__always) static func clip<F: FloatingPoint>(_ x: F, _ lo: F, _ hi: F) -> F {
-        if x.isNaN { return x }
-        let raised = x < lo ? lo : x
-        return raised > hi ? hi : raised
+    /// y = min(max(x, lo), hi). A NaN fails both comparisons and passes through, with no branch to stop
+    /// the loop from vectorising.
+    struct Bounds<F: FloatingPoint & Sendable>: UnaryElementFunction {
+        let lo: F, hi: F
+        @inline(__always) func callAsFunction(_ x: F) -> F {
+            let raised = x < lo ? lo : x
+            return raised > hi ? hi : raised
+        }
     }
 
     private struct IntegerClip: IntegerVisitor {

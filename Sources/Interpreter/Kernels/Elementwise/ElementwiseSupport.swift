@@ -93,37 +93,69 @@ struct BroadcastRowCursor {
     }
 }
 
-/// Elementwise loops over broadcast inputs into a fresh array.
+/// An elementwise function of one value as a type. Loops split over the cores run it from a per-core
+/// closure; a closure captured there would be called indirectly for every element, while a value of a
+/// known type is inlined and vectorised.
+protocol UnaryElementFunction: Sendable {
+    associatedtype Input
+    associatedtype Output
+    func callAsFunction(_ x: Input) -> Output
+}
+
+/// An elementwise function of two values as a type (see `UnaryElementFunction`).
+protocol BinaryElementFunction: Sendable {
+    associatedtype Left
+    associatedtype Right
+    associatedtype Output
+    func callAsFunction(_ a: Left, _ b: Right) -> Output
+}
+
+/// Elementwise loops over broadcast inputs into a fresh array. The forms taking a function type split
+/// long loops over the cores; the closure forms stay on one core, since a closure may capture state.
 enum ElementwiseLoop {
-    /// `op` over one array.
+    /// `op` over one array, on one core.
     @inline(__always)
     static func map<A, R>(_ a: [A], _ op: (A) -> R) -> [R] {
+        withoutActuallyEscaping(op) { map(a, SerialClosure1(body: $0), parallel: false) }
+    }
+
+    /// `f` over one array.
+    @inline(__always)
+    static func map<F: UnaryElementFunction>(_ a: [F.Input], _ f: F, parallel: Bool = true) -> [F.Output] {
         a.withUnsafeBufferPointer { pa in
-            [R](unsafeUninitializedCapacity: pa.count) { out, initialized in
+            [F.Output](unsafeUninitializedCapacity: pa.count) { out, initialized in
                 guard let base = out.baseAddress else { initialized = 0; return }
-                Parallel.forChunks(pa.count) { range in
-                    for i in range { (base + i).initialize(to: op(pa[i])) }
+                Parallel.forChunks(pa.count, split: parallel) { range in
+                    for i in range { (base + i).initialize(to: f(pa[i])) }
                 }
                 initialized = pa.count
             }
         }
     }
 
-    /// `op` over `a` and `b` broadcast together (numpy rules).
+    /// `op` over `a` and `b` broadcast together (numpy rules), on one core.
     @inline(__always)
     static func binary<A, B, R>(
         _ a: [A], _ aShape: [Int], _ b: [B], _ bShape: [Int], _ op: (A, B) -> R
     ) throws -> (values: [R], shape: [Int]) {
+        try withoutActuallyEscaping(op) { try binary(a, aShape, b, bShape, SerialClosure2(body: $0), parallel: false) }
+    }
+
+    /// `f` over `a` and `b` broadcast together (numpy rules).
+    @inline(__always)
+    static func binary<F: BinaryElementFunction>(
+        _ a: [F.Left], _ aShape: [Int], _ b: [F.Right], _ bShape: [Int], _ f: F, parallel: Bool = true
+    ) throws -> (values: [F.Output], shape: [Int]) {
         guard a.count == aShape.reduce(1, *), b.count == bShape.reduce(1, *) else {
             throw KernelError("input element counts do not match their shapes")
         }
         if aShape == bShape {
             let values = a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    [R](unsafeUninitializedCapacity: pa.count) { out, initialized in
+                    [F.Output](unsafeUninitializedCapacity: pa.count) { out, initialized in
                         guard let base = out.baseAddress else { initialized = 0; return }
-                        Parallel.forChunks(pa.count) { range in
-                            for i in range { (base + i).initialize(to: op(pa[i], pb[i])) }
+                        Parallel.forChunks(pa.count, split: parallel) { range in
+                            for i in range { (base + i).initialize(to: f(pa[i], pb[i])) }
                         }
                         initialized = pa.count
                     }
@@ -135,27 +167,28 @@ enum ElementwiseLoop {
         let count = layout.count
         let values = a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
-                [R](unsafeUninitializedCapacity: count) { out, initialized in
+                [F.Output](unsafeUninitializedCapacity: count) { out, initialized in
                     guard let base = out.baseAddress, count > 0 else { initialized = 0; return }
                     let inner = layout.inner
                     let sa = layout.strides[0][layout.dims.count - 1]
                     let sb = layout.strides[1][layout.dims.count - 1]
-                    Parallel.forChunks(count / max(inner, 1), cost: inner) { rows in
+                    let rows = count / max(inner, 1)
+                    Parallel.forChunks(rows, cost: inner, split: parallel) { rows in
                         var cursor = BroadcastRowCursor(layout, row: rows.lowerBound)
                         for row in rows {
                             if row > rows.lowerBound { _ = cursor.advance() }
                             let ia = cursor.offsets[0], ib = cursor.offsets[1]
                             let dst = base + cursor.output
                             if sa == 1 && sb == 1 {
-                                for j in 0..<inner { (dst + j).initialize(to: op(pa[ia + j], pb[ib + j])) }
+                                for j in 0..<inner { (dst + j).initialize(to: f(pa[ia + j], pb[ib + j])) }
                             } else if sa == 1 && sb == 0 {
                                 let y = pb[ib]
-                                for j in 0..<inner { (dst + j).initialize(to: op(pa[ia + j], y)) }
+                                for j in 0..<inner { (dst + j).initialize(to: f(pa[ia + j], y)) }
                             } else if sa == 0 && sb == 1 {
                                 let x = pa[ia]
-                                for j in 0..<inner { (dst + j).initialize(to: op(x, pb[ib + j])) }
+                                for j in 0..<inner { (dst + j).initialize(to: f(x, pb[ib + j])) }
                             } else {
-                                for j in 0..<inner { (dst + j).initialize(to: op(pa[ia + j * sa], pb[ib + j * sb])) }
+                                for j in 0..<inner { (dst + j).initialize(to: f(pa[ia + j * sa], pb[ib + j * sb])) }
                             }
                         }
                     }
@@ -164,6 +197,17 @@ enum ElementwiseLoop {
             }
         }
         return (values, layout.shape)
+    }
+
+    /// A closure as a function type, only ever run on its caller's thread.
+    private struct SerialClosure1<A, R>: UnaryElementFunction, @unchecked Sendable {
+        let body: (A) -> R
+        @inline(__always) func callAsFunction(_ x: A) -> R { body(x) }
+    }
+
+    private struct SerialClosure2<A, B, R>: BinaryElementFunction, @unchecked Sendable {
+        let body: (A, B) -> R
+        @inline(__always) func callAsFunction(_ a: A, _ b: B) -> R { body(a, b) }
     }
 
     /// `op` over three arrays broadcast together.

@@ -18,7 +18,7 @@ struct PReluKernel: Kernel {
         guard try Broadcast.shape([x.shape, slope.shape]) == x.shape else {
             throw KernelError("PRelu: slope \(slope.shape) does not broadcast to X \(x.shape)")
         }
-        return [.tensor(try ArithmeticKernel<PReluOp>.compute(PReluOp(), x, slope, bShape: slope.shape, name: "PRelu"))]
+        return [.tensor(try Arithmetic<PReluOp>.compute(PReluOp(), x, slope, bShape: slope.shape, name: "PRelu"))]
     }
 }
 

@@ -19,15 +19,25 @@ enum UnaryCompute {
     static func floating<Op: UnaryOp>(_ op: Op, _ x: TensorValue) -> TensorValue? {
         switch x.storage {
         case .float(let v):
-            return TensorValue(shape: x.shape, values: ElementwiseLoop.map(v) { (e: Float) in op.apply(e) })
+            return TensorValue(shape: x.shape, values: ElementwiseLoop.map(v, InFloat(op: op)))
         case .double(let v):
-            return TensorValue(shape: x.shape, values: ElementwiseLoop.map(v) { (e: Double) in op.apply(e) })
+            return TensorValue(shape: x.shape, values: ElementwiseLoop.map(v, InDouble(op: op)))
         case .half(let v):
-            let r = ElementwiseLoop.map(HalfArrays.widen(v, x.dataType)) { (e: Float) in op.apply(e) }
+            let r = ElementwiseLoop.map(HalfArrays.widen(v, x.dataType), InFloat(op: op))
             return HalfArrays.tensor(x.dataType, x.shape, r)
         default:
             return nil
         }
+    }
+
+    struct InFloat<Op: UnaryOp>: UnaryElementFunction {
+        let op: Op
+        @inline(__always) func callAsFunction(_ x: Float) -> Float { op.apply(x) }
+    }
+
+    struct InDouble<Op: UnaryOp>: UnaryElementFunction {
+        let op: Op
+        @inline(__always) func callAsFunction(_ x: Double) -> Double { op.apply(x) }
     }
 
     struct Integers<Op: IntegerUnaryOp>: IntegerVisitor {
@@ -40,29 +50,18 @@ enum UnaryCompute {
     }
 }
 
-/// A unary op on floating tensors.
-struct UnaryKernel<Op: UnaryOp>: Kernel {
+/// A unary op on floating tensors, and on integers when it has an integer form. The computations are
+/// closures made where the op's type is concrete, so the loops they run are specialised for it: a kernel
+/// generic over the op would run them unspecialised, through value witnesses for every element.
+struct UnaryKernel: Kernel {
     let name: String
-    let op: Op
+    let floating: @Sendable (TensorValue) -> TensorValue?
+    var integers: (@Sendable (TensorValue) throws -> TensorValue?)? = nil
 
     func run(_ inputs: [RuntimeValue?], context: ExecutionContext) throws -> [RuntimeValue?] {
         let x = try ElementwiseInputs.tensor(inputs, 0, name)
-        guard let result = UnaryCompute.floating(op, x) else {
-            throw KernelError("\(name) does not support \(x.dataType)")
-        }
-        return [.tensor(result)]
-    }
-}
-
-/// A unary op on floating and integer tensors.
-struct IntegerUnaryKernel<Op: IntegerUnaryOp>: Kernel {
-    let name: String
-    let op: Op
-
-    func run(_ inputs: [RuntimeValue?], context: ExecutionContext) throws -> [RuntimeValue?] {
-        let x = try ElementwiseInputs.tensor(inputs, 0, name)
-        if let result = UnaryCompute.floating(op, x) { return [.tensor(result)] }
-        if let result = try x.visitIntegers(UnaryCompute.Integers(op: op, shape: x.shape)) { return [.tensor(result)] }
+        if let result = floating(x) { return [.tensor(result)] }
+        if let integers, let result = try integers(x) { return [.tensor(result)] }
         throw KernelError("\(name) does not support \(x.dataType)")
     }
 }
@@ -71,12 +70,19 @@ extension KernelRegistration {
     /// Registrations of a floating-only unary op whose attributes `make` decodes.
     static func unary<Op: UnaryOp>(_ name: String, _ sinceVersions: [Int],
                                    _ make: @escaping @Sendable (NodeContext) throws -> Op) -> [KernelRegistration] {
-        KernelRegistration.versions(name, sinceVersions) { context in UnaryKernel(name: name, op: try make(context)) }
+        KernelRegistration.versions(name, sinceVersions) { context in
+            let op = try make(context)
+            return UnaryKernel(name: name, floating: { UnaryCompute.floating(op, $0) })
+        }
     }
 
     /// Registrations of a unary op that also takes integers.
     static func integerUnary<Op: IntegerUnaryOp>(_ name: String, _ sinceVersions: [Int],
                                                  _ make: @escaping @Sendable (NodeContext) throws -> Op) -> [KernelRegistration] {
-        KernelRegistration.versions(name, sinceVersions) { context in IntegerUnaryKernel(name: name, op: try make(context)) }
+        KernelRegistration.versions(name, sinceVersions) { context in
+            let op = try make(context)
+            return UnaryKernel(name: name, floating: { UnaryCompute.floating(op, $0) },
+                               integers: { try $0.visitIntegers(UnaryCompute.Integers(op: op, shape: $0.shape)) })
+        }
     }
 }

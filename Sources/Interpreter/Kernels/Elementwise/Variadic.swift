@@ -29,7 +29,7 @@ struct VariadicKernel<Op: ArithmeticOp>: Kernel {
         for index in 1..<inputs.count {
             let next = try ElementwiseInputs.tensor(inputs, index, name)
             try ElementwiseInputs.sameType(result, next, name)
-            result = try ArithmeticKernel<Op>.compute(op, result, next, bShape: next.shape, name: name)
+            result = try Arithmetic<Op>.compute(op, result, next, bShape: next.shape, name: name)
         }
         guard mean else { return [.tensor(result)] }
         let n = inputs.count
