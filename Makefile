@@ -31,9 +31,10 @@ roundtrip: release
 conformance: release
 	scripts/conformance.sh $(TOOL)
 
-# Speed and memory figures, side by side with the onnx Python package.
+# Speed and memory figures, side by side with the onnx Python package and onnxruntime.
 bench: release
 	"$$(scripts/python-env.sh onnx converters/onnx/requirements.txt)" bench/io_bench.py $(TOOL)
+	scripts/latency-bench.sh $(TOOL)
 
 clean:
 	rm -rf .build .cache

@@ -49,29 +49,36 @@ struct SoftmaxKernel: Kernel {
         guard length > 0 else { return y }
         x.withUnsafeBufferPointer { px in
             y.withUnsafeMutableBufferPointer { py in
-                for o in 0..<outer {
-                    for i in 0..<inner {
-                        let base = o * length * inner + i
-                        var peak = px[base], at = 0
-                        for k in 1..<length where px[base + k * inner] > peak { peak = px[base + k * inner]; at = k }
-                        switch kind {
-                        case .hardmax:
-                            py[base + at * inner] = 1
-                        case .softmax:
-                            var sum: T = 0
-                            for k in 0..<length { let e = T.exp(px[base + k * inner] - peak); py[base + k * inner] = e; sum += e }
-                            let inv = 1 / sum
-                            for k in 0..<length { py[base + k * inner] *= inv }
-                        case .logSoftmax:
-                            var sum: T = 0
-                            for k in 0..<length { sum += T.exp(px[base + k * inner] - peak) }
-                            let shift = peak + T.log(sum)
-                            for k in 0..<length { py[base + k * inner] = px[base + k * inner] - shift }
-                        }
+                // Rows are independent; exp makes each element worth several cheap operations.
+                Parallel.forChunks(outer, cost: length * inner * 4) { rows in
+                    for o in rows {
+                        for i in 0..<inner { lane(px, py, base: o * length * inner + i, length: length, step: inner) }
                     }
                 }
             }
         }
         return y
+    }
+
+    /// One softmax lane: `length` elements `step` apart from `base`.
+    @inline(__always)
+    private func lane<T: ComputeFloat>(_ px: UnsafeBufferPointer<T>, _ py: UnsafeMutableBufferPointer<T>,
+                                       base: Int, length: Int, step: Int) {
+        var peak = px[base], at = 0
+        for k in 1..<length where px[base + k * step] > peak { peak = px[base + k * step]; at = k }
+        switch kind {
+        case .hardmax:
+            py[base + at * step] = 1
+        case .softmax:
+            var sum: T = 0
+            for k in 0..<length { let e = T.exp(px[base + k * step] - peak); py[base + k * step] = e; sum += e }
+            let inv = 1 / sum
+            for k in 0..<length { py[base + k * step] *= inv }
+        case .logSoftmax:
+            var sum: T = 0
+            for k in 0..<length { sum += T.exp(px[base + k * step] - peak) }
+            let shift = peak + T.log(sum)
+            for k in 0..<length { py[base + k * step] = px[base + k * step] - shift }
+        }
     }
 }
