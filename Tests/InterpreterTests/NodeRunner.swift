@@ -5,23 +5,24 @@ import ONNX
 /// from the node (graph attributes planned), run on the given values. The kernel-family test helpers
 /// build on it.
 enum NodeRunner {
-    static func run(_ op: String, opset: Int, inputs: [RuntimeValue?], outputs: Int = 1,
+    static func run(_ op: String, domain: String = "", opset: Int, inputs: [RuntimeValue?], outputs: Int = 1,
                     attributes: [Attribute] = []) throws -> [RuntimeValue?] {
-        let node = Node(opType: op, name: "n", inputs: inputs.indices.map { inputs[$0] == nil ? "" : "in\($0)" },
+        let node = Node(opType: op, domain: domain.isEmpty ? nil : domain, name: "n",
+                        inputs: inputs.indices.map { inputs[$0] == nil ? "" : "in\($0)" },
                         outputs: (0..<outputs).map { "out\($0)" }, attributes: attributes)
-        guard let registration = KernelRegistry.standard.kernel(domain: "", opType: op, opset: opset) else {
+        guard let registration = KernelRegistry.standard.kernel(domain: domain, opType: op, opset: opset) else {
             throw KernelError("no kernel for \(op)-\(opset)")
         }
-        let planner = GraphPlanner(registry: .standard, opsets: ["": opset])
+        let planner = GraphPlanner(registry: .standard, opsets: [domain: opset])
         let kernel = try registration.make(NodeContext(node: node, opset: opset, planner: planner, outerNames: []))
         let context = ExecutionContext(environment: Environment(values: [:], parent: nil))
         return try kernel.run(inputs, context: context)
     }
 
     /// The same with tensor inputs and outputs.
-    static func run(_ op: String, opset: Int, tensors inputs: [TensorValue?], outputs: Int = 1,
+    static func run(_ op: String, domain: String = "", opset: Int, tensors inputs: [TensorValue?], outputs: Int = 1,
                     attributes: [Attribute] = []) throws -> [TensorValue?] {
-        try run(op, opset: opset, inputs: inputs.map { $0.map(RuntimeValue.tensor) }, outputs: outputs,
+        try run(op, domain: domain, opset: opset, inputs: inputs.map { $0.map(RuntimeValue.tensor) }, outputs: outputs,
                 attributes: attributes).map { $0?.tensor }
     }
 }

@@ -6,5 +6,6 @@ enum KernelFamilies {
         ShapeFamily.registrations,
         ComputeFamily.registrations,
         ControlFamily.registrations,
+        TrainingFamily.registrations,
     ]
 }
