@@ -23,9 +23,9 @@ enum NodeRunner {
     }
 
     /// The same with tensor inputs and outputs.
-    static func run(_ op: String, opset: Int, tensors inputs: [TensorValue?], outputs: Int = 1,
+    static func run(_ op: String, domain: String = "", opset: Int, tensors inputs: [TensorValue?], outputs: Int = 1,
                     attributes: [Attribute] = []) throws -> [TensorValue?] {
-        try run(op, opset: opset, inputs: inputs.map { $0.map(RuntimeValue.tensor) }, outputs: outputs,
+        try run(op, domain: domain, opset: opset, inputs: inputs.map { $0.map(RuntimeValue.tensor) }, outputs: outputs,
                 attributes: attributes).map { $0?.tensor }
     }
 }

@@ -25,7 +25,7 @@ public final class ExecutionContext {
     let environment: Environment
     let profile: OpProfile?
 
-    init(environment: Environment, profile: OpProfile?) {
+    init(environment: Environment, profile: OpProfile? = nil) {
         self.environment = environment
         self.profile = profile
     }

@@ -8,5 +8,6 @@ enum KernelFamilies {
         ControlFamily.registrations,
         TextFamily.registrations,
         MLFamily.registrations,
+        TrainingFamily.registrations,
     ]
 }

@@ -16,4 +16,8 @@ enum ComputeFamily {
         + ReduceKernels.registrations
         + SoftmaxKernels.registrations
         + EinsumKernels.registrations
+        + RMSNormalizationKernels.registrations
+        + LpNormalizationKernels.registrations
+        + SwiGLUKernels.registrations
+        + RotaryEmbeddingKernels.registrations
 }

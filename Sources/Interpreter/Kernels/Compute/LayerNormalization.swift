@@ -31,8 +31,8 @@ struct LayerNormalizationKernel: Kernel {
         let standardized = RowNormalization.standardize(try T.values(of: x), rows: rows, length: length, epsilon: T(epsilon))
         var y = standardized.y
         let (mean, inv) = (standardized.mean, standardized.invStd)
-        let s = try Self.broadcast(try T.values(of: scale), scale.shape, to: normShape, "Scale")
-        let b = try bias.map { try Self.broadcast(try T.values(of: $0), $0.shape, to: normShape, "B") }
+        let s = try RowNormalization.broadcast(try T.values(of: scale), scale.shape, to: normShape, "LayerNormalization", "Scale")
+        let b = try bias.map { try RowNormalization.broadcast(try T.values(of: $0), $0.shape, to: normShape, "LayerNormalization", "B") }
         y.withUnsafeMutableBufferPointer { py in
             for r in 0..<rows {
                 let base = r * length
@@ -47,16 +47,5 @@ struct LayerNormalizationKernel: Kernel {
         return [.tensor(T.tensor(x.dataType, shape: x.shape, values: y)),
                 .tensor(TensorValue(shape: statShape, values: mean.map { Float($0) })),
                 .tensor(TensorValue(shape: statShape, values: inv.map { Float($0) }))]
-    }
-
-    /// `values` of `shape` broadcast (unidirectionally) to `target`, flattened.
-    static func broadcast<T>(_ values: [T], _ shape: [Int], to target: [Int], _ name: String) throws -> [T] {
-        let count = target.reduce(1, *)
-        if values.count == count && shape.count <= target.count { return values }
-        guard (try? Broadcast.shape([shape, target])) == target else {
-            throw KernelError("LayerNormalization: \(name) of shape \(shape) does not broadcast to \(target)")
-        }
-        let offsets = Broadcast.offsets(of: shape, broadcastTo: target)
-        return offsets.map { values[$0] }
     }
 }

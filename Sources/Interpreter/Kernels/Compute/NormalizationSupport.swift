@@ -1,5 +1,6 @@
-// Helper shared by LayerNormalization, GroupNormalization and InstanceNormalization (not an op): standardise
-// contiguous rows to zero mean and unit variance (population variance plus epsilon).
+// Helpers shared by LayerNormalization, GroupNormalization, InstanceNormalization and RMSNormalization (not
+// an op): standardise contiguous rows to zero mean and unit variance (population variance plus epsilon), and
+// broadcast a scale or bias to the normalised shape.
 
 enum RowNormalization {
     /// Writes (x − mean)/√(var + epsilon) for each of `rows` rows of `length` elements; returns per-row mean
@@ -24,5 +25,16 @@ enum RowNormalization {
             }
         }
         return (y, means, invs)
+    }
+
+    /// `values` of `shape` broadcast (unidirectionally) to `target`, flattened; `name` is the input.
+    static func broadcast<T>(_ values: [T], _ shape: [Int], to target: [Int], _ op: String, _ name: String) throws -> [T] {
+        let count = target.reduce(1, *)
+        if values.count == count && shape.count <= target.count { return values }
+        guard (try? Broadcast.shape([shape, target])) == target else {
+            throw KernelError("\(op): \(name) of shape \(shape) does not broadcast to \(target)")
+        }
+        let offsets = Broadcast.offsets(of: shape, broadcastTo: target)
+        return offsets.map { values[$0] }
     }
 }

@@ -14,4 +14,5 @@ enum ElementwiseFamily {
         + FloatClassKernels.registrations
         + WhereKernels.registrations
         + CastKernels.registrations
+        + BitCastKernels.registrations
 }

@@ -1,6 +1,6 @@
 /// The Shape kernel family: every registration of the files in this folder — ops that create, view,
 /// move or select elements (plus the few that look at values to pick them: TopK, ArgMax/ArgMin,
-/// Unique, CumSum, Det). Element moves are written once over every storage case (ShapeSupport.swift).
+/// Unique, CumSum/CumProd, Det). Element moves are written once over every storage case (ShapeSupport.swift).
 enum ShapeFamily {
     static let registrations: [KernelRegistration] =
         ConstantKernels.registrations
@@ -19,7 +19,7 @@ enum ShapeFamily {
         + NonZeroKernels.registrations
         + TopKKernels.registrations
         + ArgMinMaxKernels.registrations
-        + CumSumKernels.registrations
+        + CumulativeScanKernels.registrations
         + DepthSpaceKernels.registrations
         + OneHotKernels.registrations
         + TriluKernels.registrations

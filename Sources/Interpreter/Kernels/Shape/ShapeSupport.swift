@@ -596,17 +596,20 @@ protocol KeyedOperation {
 /// Wrapping arithmetic on the numeric element types (float16/bfloat16 are computed in Float).
 protocol ShapeNumber: Comparable {
     static var zeroValue: Self { get }
+    static var oneValue: Self { get }
     static func add(_ a: Self, _ b: Self) -> Self
     static func multiply(_ a: Self, _ b: Self) -> Self
 }
 
 extension Float: ShapeNumber {
     static var zeroValue: Float { 0 }
+    static var oneValue: Float { 1 }
     static func add(_ a: Float, _ b: Float) -> Float { a + b }
     static func multiply(_ a: Float, _ b: Float) -> Float { a * b }
 }
 extension Double: ShapeNumber {
     static var zeroValue: Double { 0 }
+    static var oneValue: Double { 1 }
     static func add(_ a: Double, _ b: Double) -> Double { a + b }
     static func multiply(_ a: Double, _ b: Double) -> Double { a * b }
 }
@@ -614,6 +617,7 @@ extension Double: ShapeNumber {
 protocol WrappingShapeNumber: ShapeNumber, FixedWidthInteger {}
 extension WrappingShapeNumber {
     static var zeroValue: Self { 0 }
+    static var oneValue: Self { 1 }
     static func add(_ a: Self, _ b: Self) -> Self { a &+ b }
     static func multiply(_ a: Self, _ b: Self) -> Self { a &* b }
 }
@@ -626,7 +630,7 @@ extension UInt16: WrappingShapeNumber {}
 extension UInt32: WrappingShapeNumber {}
 extension UInt64: WrappingShapeNumber {}
 
-/// Maps numbers of one type to numbers of the same type (CumSum, Scatter reductions).
+/// Maps numbers of one type to numbers of the same type (CumSum/CumProd, Scatter reductions).
 protocol NumericTransform {
     func apply<N: ShapeNumber>(_ values: [N]) throws -> [N]
 }
