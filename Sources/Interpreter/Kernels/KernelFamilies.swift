@@ -6,5 +6,7 @@ enum KernelFamilies {
         ShapeFamily.registrations,
         ComputeFamily.registrations,
         ControlFamily.registrations,
+        ImageFamily.registrations,
+        SignalFamily.registrations,
     ]
 }
