@@ -10,15 +10,10 @@
 import ONNX
 
 enum DFTKernels {
-    static let registrations =
-        KernelRegistration.versions("DFT", [17]) { node in
-            DFTKernel(inverse: try node.int("inverse", default: 0) != 0, onesided: try node.int("onesided", default: 0) != 0,
-                      axisAttribute: try node.int("axis", default: 1))
-        }
-        + KernelRegistration.versions("DFT", [20]) { node in
-            DFTKernel(inverse: try node.int("inverse", default: 0) != 0, onesided: try node.int("onesided", default: 0) != 0,
-                      axisAttribute: nil)
-        }
+    static let registrations = KernelRegistration.versions("DFT", [17, 20]) { node in
+        DFTKernel(inverse: try node.int("inverse", default: 0) != 0, onesided: try node.int("onesided", default: 0) != 0,
+                  axisAttribute: node.opset < 20 ? try node.int("axis", default: 1) : nil)
+    }
 }
 
 struct DFTKernel: Kernel {
