@@ -9,5 +9,7 @@ enum KernelFamilies {
         TextFamily.registrations,
         MLFamily.registrations,
         TrainingFamily.registrations,
+        ImageFamily.registrations,
+        SignalFamily.registrations,
     ]
 }
