@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+        // glibc's mallopt, for the CLI's allocator tuning (part of libc; nothing to install).
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         // The ONNX model: generated protobuf code, in-memory IR, load/save, op schemas, checker.
         .target(
@@ -57,6 +59,7 @@ let package = Package(
             name: "onnx-convert",
             dependencies: [
                 "ONNX", "TensorIO", "Rewrite", "Interpreter", "Parity", "NumPy",
+                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -41,6 +41,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        AllocatorTuning.keepFreedMemoryForReuse()
         let url = URL(fileURLWithPath: model)
         try reportingFailures(file: model) {
             let loaded = try ModelFile.load(url)

@@ -60,8 +60,16 @@ struct ConvKernel: Kernel {
         let direct = K == 1 && g.strides.allSatisfy { $0 == 1 } && g.padBegin.allSatisfy { $0 == 0 } && I == O
         let depthwise = cg == 1 && mg == 1 && g.rank == 2
         let total = n * m * O
-        var y = [T](repeating: 0, count: total)
-        guard total > 0 else { return y }
+        guard total > 0 else { return [] }
+        // Each output plane starts as its bias (or 0) and the gemms add into it (beta 1): one pass instead
+        // of zeroing, BLAS's own beta pass, and a bias pass afterwards.
+        var y = [T](unsafeUninitializedCapacity: total) { out, initialized in
+            guard let base = out.baseAddress else { return }
+            for plane in 0..<(n * m) {
+                (base + plane * O).initialize(repeating: bv?[plane % m] ?? 0, count: O)
+            }
+            initialized = total
+        }
         xv.withUnsafeBufferPointer { px in
             wv.withUnsafeBufferPointer { pw in
                 y.withUnsafeMutableBufferPointer { py in
@@ -82,7 +90,7 @@ struct ConvKernel: Kernel {
                         }
                         if direct {
                             T.gemm(transposeA: false, transposeB: false, m: mg, n: O, k: cg, alpha: 1,
-                                   a: wg, lda: cg, b: xg, ldb: O, beta: 0, c: yg, ldc: O)
+                                   a: wg, lda: cg, b: xg, ldb: O, beta: 1, c: yg, ldc: O)
                             return
                         }
                         let col = UnsafeMutablePointer<T>.allocate(capacity: max(cg * K * O, 1))
@@ -97,22 +105,13 @@ struct ConvKernel: Kernel {
                             }
                         }
                         T.gemm(transposeA: false, transposeB: false, m: mg, n: O, k: cg * K, alpha: 1,
-                               a: wg, lda: cg * K, b: col, ldb: O, beta: 0, c: yg, ldc: O)
+                               a: wg, lda: cg * K, b: col, ldb: O, beta: 1, c: yg, ldc: O)
                     }
                     // Images (and groups) are independent; split them over cores when there is work enough.
                     if jobs > 1 && total * cg * K > 1 << 20 {
                         DispatchQueue.concurrentPerform(iterations: jobs, execute: work)
                     } else {
                         for job in 0..<jobs { work(job) }
-                    }
-                    if let bv {
-                        for image in 0..<n {
-                            for ch in 0..<m {
-                                let row = yp + (image * m + ch) * O
-                                let bias = bv[ch]
-                                for j in 0..<O { row[j] += bias }
-                            }
-                        }
                     }
                 }
             }

@@ -245,31 +245,59 @@ struct SpatialGeometry: Sendable {
     }
 
     /// Direct 2-D convolution of one plane with one kernel (depthwise), added into `y` (zeroed by the caller).
+    /// Each output row is written once per kernel row: all taps of that kernel row are summed in a register,
+    /// over the columns whose taps all fall inside the input without a bounds check, the edges with one.
     func depthwise2D<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, weights: UnsafePointer<T>, y: UnsafeMutablePointer<T>) {
         let h = input[0], w = input[1], oh = output[0], ow = output[1]
-        let sH = strides[0], sW = strides[1]
-        for a in 0..<kernel[0] {
-            for b in 0..<kernel[1] {
-                let weight = weights[a * kernel[1] + b]
-                if weight == 0 { continue }
-                let offW = b * dilations[1] - padBegin[1]
-                var lo = 0
-                while lo < ow && lo * sW + offW < 0 { lo += 1 }
-                var hi = ow
-                while hi > lo && (hi - 1) * sW + offW >= w { hi -= 1 }
-                if lo >= hi { continue }
-                for row in 0..<oh {
-                    let ih = row * sH + a * dilations[0] - padBegin[0]
-                    if ih < 0 || ih >= h { continue }
-                    let src = x + ih * w + offW
-                    let dst = y + row * ow
+        let kh = kernel[0], kw = kernel[1]
+        let sH = strides[0], sW = strides[1], dH = dilations[0], dW = dilations[1], pW = padBegin[1]
+        // Columns j whose first tap (j·sW − pW) and last tap (+ (kw−1)·dW) are both inside the row.
+        var lo = 0
+        while lo < ow && lo * sW - pW < 0 { lo += 1 }
+        var hi = ow
+        while hi > lo && (hi - 1) * sW - pW + (kw - 1) * dW >= w { hi -= 1 }
+        for row in 0..<oh {
+            let dst = y + row * ow
+            for a in 0..<kh {
+                let ih = row * sH + a * dH - padBegin[0]
+                if ih < 0 || ih >= h { continue }
+                let src = x + ih * w
+                let taps = weights + a * kw
+                for j in 0..<lo { dst[j] += edgeSum(src, taps, start: j * sW - pW, width: w) }
+                if kw == 3 && dW == 1 && lo < hi {
+                    // The common 3-wide row: wrapping index arithmetic (the range is checked above) lets the
+                    // stride-1 loop vectorise.
+                    let w0 = taps[0], w1 = taps[1], w2 = taps[2]
+                    let s0 = src - pW
                     if sW == 1 {
-                        for j in lo..<hi { dst[j] += weight * src[j] }
+                        for j in lo..<hi { dst[j] += w0 * s0[j] + w1 * s0[j &+ 1] + w2 * s0[j &+ 2] }
                     } else {
-                        for j in lo..<hi { dst[j] += weight * src[j * sW] }
+                        for j in lo..<hi {
+                            let i = j &* sW
+                            dst[j] += w0 * s0[i] + w1 * s0[i &+ 1] + w2 * s0[i &+ 2]
+                        }
+                    }
+                } else {
+                    for j in lo..<hi {
+                        let i = j * sW - pW
+                        var sum: T = 0
+                        for b in 0..<kw { sum += taps[b] * src[i + b * dW] }
+                        dst[j] += sum
                     }
                 }
+                for j in max(hi, lo)..<ow { dst[j] += edgeSum(src, taps, start: j * sW - pW, width: w) }
             }
         }
+    }
+
+    /// The taps of one kernel row from input column `start`, skipping those outside `0..<width`.
+    @inline(__always)
+    private func edgeSum<T: BinaryFloatingPoint>(_ src: UnsafePointer<T>, _ taps: UnsafePointer<T>, start: Int, width: Int) -> T {
+        var sum: T = 0
+        for b in 0..<kernel[1] {
+            let i = start + b * dilations[1]
+            if i >= 0 && i < width { sum += taps[b] * src[i] }
+        }
+        return sum
     }
 }
