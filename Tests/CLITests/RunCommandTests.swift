@@ -60,4 +60,17 @@ import Testing
         #expect(result.stdout.contains("logits: float32[1, 10]"), "\(result)")
         #expect(Fixtures.exists(output))
     }
+
+    /// The bundled model is Conv → Relu → … → Gemm: the profile lists those op types with their calls per run.
+    @Test func profileListsTheModelsOpTypes() throws {
+        let result = try CLI.run(["run", Self.model.path, "--repeat", "4", "--profile"])
+        #expect(result.exited(0), "\(result)")
+        let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("Conv ") || $0.hasPrefix("Gemm ") }
+        #expect(rows.count == 2, "\(result)")
+        for row in rows {
+            let fields = row.split(separator: " ")
+            #expect(fields.count == 4, "\(row)")
+            #expect(Int(fields[1]) ?? 0 >= 1, "\(row)")
+        }
+    }
 }
