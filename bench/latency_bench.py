@@ -61,8 +61,11 @@ def memory_bound_mib(model_path):
     """2 x (initializer bytes + the two largest activations), the issue's peak-memory budget."""
     model = shape_inference.infer_shapes(onnx.load(model_path))
     weights = sum(numpy_helper.to_array(t).nbytes for t in model.graph.initializer)
+    constants = {t.name for t in model.graph.initializer}
     sizes = []
     for info in list(model.graph.value_info) + list(model.graph.output):
+        if info.name in constants:  # torch.onnx lists weights in value_info too; they are not activations
+            continue
         dims = [d.dim_value for d in info.type.tensor_type.shape.dim]
         if dims and all(d > 0 for d in dims):
             itemsize = np.dtype(onnx.helper.tensor_dtype_to_np_dtype(info.type.tensor_type.elem_type)).itemsize

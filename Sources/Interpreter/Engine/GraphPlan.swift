@@ -31,6 +31,8 @@ struct GraphPlanner: Sendable {
         var constants: [String: RuntimeValue] = [:]
         for tensor in graph.initializers {
             constants[tensor.name] = .tensor(try TensorValue(tensor))
+            // Copied: the model file's pages need not stay resident as well.
+            if case .raw(let bytes) = tensor.storage { ResidentPages.release(bytes) }
         }
         let inputs = isMain ? graph.runtimeInputs : graph.inputs
         var visible = outerNames.union(graph.inputs.map(\.name)).union(graph.initializers.map(\.name))
