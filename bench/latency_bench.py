@@ -1,6 +1,6 @@
 """Latency and peak memory of `onnx-convert run` against onnxruntime on torchvision models.
 
-Usage: python bench/latency_bench.py ONNX_CONVERT MODELS_DIR [--repeat 20] [--threads 2]
+Usage: python bench/latency_bench.py ONNX_CONVERT MODELS_DIR [--repeat 30] [--rounds 3] [--threads 2]
 
 MODELS_DIR holds NAME.onnx + NAME.io.npz pairs written by converters/torch/export_vision_models.py
 (torch.onnx exports with random weights, and torch's output for a seeded input). For each model this prints:
@@ -8,11 +8,14 @@ MODELS_DIR holds NAME.onnx + NAME.io.npz pairs written by converters/torch/expor
   ort ms    median of N onnxruntime InferenceSession.run calls after one warm-up run, same input,
             intra-op threads = --threads (the interpreter uses OpenBLAS's threads plus GCD over 2 cores)
   ratio     ours / ort
-  RSS       peak RSS of the whole onnx-convert process, against the bound 2 x (weights + the two largest
+Each figure is the best of --rounds rounds that alternate the two tools, because timings on a shared
+VM drift by 10-20 % from one minute to the next.
+  RSS       peak RSS of the whole onnx-convert process (its VmHWM), against the bound 2 x (weights + the two largest
             activations), from onnx's shape inference
   error     max |ours - torch| / max |torch| over the output
 """
 import argparse
+import gc
 import os
 import re
 import subprocess
@@ -38,16 +41,21 @@ def run_ours(tool, model, inputs, repeat, out):
     if status != 0:
         sys.exit(f"failed: {' '.join(command)}\n{stderr}")
     median = re.search(r"median latency: ([0-9.]+) ms", stdout)
+    peak = re.search(r"peak memory: ([0-9.]+) MiB", stdout)
     if not median:
         sys.exit(f"no latency in the output of {' '.join(command)}:\n{stdout}")
-    return float(median.group(1)), usage.ru_maxrss / 1024
+    # The tool's own VmHWM: wait4's ru_maxrss would include this Python process's pre-exec footprint.
+    return float(median.group(1)), float(peak.group(1)) if peak else usage.ru_maxrss / 1024
 
 
-def run_onnxruntime(model, feeds, repeat, threads):
+def onnxruntime_session(model, threads):
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    session = onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+
+
+def run_onnxruntime(session, feeds, repeat):
     session.run(None, feeds)
     times = []
     for _ in range(repeat):
@@ -78,7 +86,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tool")
     parser.add_argument("models_dir")
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     names = sorted(f[:-5] for f in os.listdir(args.models_dir) if f.endswith(".onnx"))
@@ -92,9 +101,18 @@ def main():
             io = np.load(os.path.join(args.models_dir, f"{name}.io.npz"))
             inputs, out = os.path.join(scratch, "in.npz"), os.path.join(scratch, "out.npz")
             np.savez(inputs, input=io["input"])
-            ours, rss = run_ours(args.tool, model, inputs, args.repeat, out)
+            ours, ort, rss = float("inf"), float("inf") if onnxruntime else None, 0.0
+            for _ in range(args.rounds):
+                ours_round, rss_round = run_ours(args.tool, model, inputs, args.repeat, out)
+                ours, rss = min(ours, ours_round), max(rss, rss_round)
+                if onnxruntime:
+                    # A live session keeps its pool threads spinning and the model's pages mapped, which
+                    # would slow our next run and keep its weight pages resident; one session per round.
+                    session = onnxruntime_session(model, args.threads)
+                    ort = min(ort, run_onnxruntime(session, {"input": io["input"]}, args.repeat))
+                    del session
+                    gc.collect()
             error = np.abs(np.load(out)["output"] - io["output"]).max() / np.abs(io["output"]).max()
-            ort = run_onnxruntime(model, {"input": io["input"]}, args.repeat, args.threads) if onnxruntime else None
             bound, weights = memory_bound_mib(model)
             ratio = f"{ours / ort:8.2f}" if ort else f"{'-':>8}"
             ort_text = f"{ort:10.1f}" if ort else f"{'-':>10}"

@@ -66,6 +66,7 @@ struct RunCommand: ParsableCommand {
             if repeatCount > 1 {
                 let sorted = latencies.sorted()
                 print(String(format: "median latency: %.3f ms over %d runs (min %.3f ms)", sorted[sorted.count / 2], repeatCount, sorted[0]))
+                if let peak = PeakMemory.residentMiB() { print(String(format: "peak memory: %.0f MiB", peak)) }
             }
             try write(result)
         }

@@ -248,6 +248,12 @@ struct SpatialGeometry: Sendable {
     /// Each output row is written once per kernel row: all taps of that kernel row are summed in a register,
     /// over the columns whose taps all fall inside the input without a bounds check, the edges with one.
     func depthwise2D<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, weights: UnsafePointer<T>, y: UnsafeMutablePointer<T>) {
+        if T.self == Float.self,
+           Depthwise3x3.add(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                            weights: UnsafeRawPointer(weights).assumingMemoryBound(to: Float.self),
+                            into: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), self) {
+            return
+        }
         let h = input[0], w = input[1], oh = output[0], ow = output[1]
         let kh = kernel[0], kw = kernel[1]
         let sH = strides[0], sW = strides[1], dH = dilations[0], dW = dilations[1], pW = padBegin[1]
