@@ -139,13 +139,5 @@ enum ComputeSupport {
     }
 
     /// C-order strides of `shape`.
-    static func strides(_ shape: [Int]) -> [Int] {
-        var strides = [Int](repeating: 1, count: shape.count)
-        var step = 1
-        for i in stride(from: shape.count - 1, through: 0, by: -1) {
-            strides[i] = step
-            step *= shape[i]
-        }
-        return strides
-    }
+    static func strides(_ shape: [Int]) -> [Int] { ShapeMath.strides(shape) }
 }

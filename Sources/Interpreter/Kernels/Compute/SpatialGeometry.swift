@@ -245,8 +245,9 @@ struct SpatialGeometry: Sendable {
     }
 
     /// Direct 2-D convolution of one plane with one kernel (depthwise), added into `y` (zeroed by the caller).
-    /// Each output row is written once per kernel row: all taps of that kernel row are summed in a register,
-    /// over the columns whose taps all fall inside the input without a bounds check, the edges with one.
+    /// Float 3×3 kernels at strides 1 and 2 go to `Depthwise3x3`. Otherwise each output row is written once
+    /// per kernel row, the taps of that row summed in a register: without bounds checks over the columns
+    /// whose taps all fall inside the input, with them at the edges.
     func depthwise2D<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, weights: UnsafePointer<T>, y: UnsafeMutablePointer<T>) {
         if T.self == Float.self,
            Depthwise3x3.add(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
@@ -270,26 +271,11 @@ struct SpatialGeometry: Sendable {
                 let src = x + ih * w
                 let taps = weights + a * kw
                 for j in 0..<lo { dst[j] += edgeSum(src, taps, start: j * sW - pW, width: w) }
-                if kw == 3 && dW == 1 && lo < hi {
-                    // The common 3-wide row: wrapping index arithmetic (the range is checked above) lets the
-                    // stride-1 loop vectorise.
-                    let w0 = taps[0], w1 = taps[1], w2 = taps[2]
-                    let s0 = src - pW
-                    if sW == 1 {
-                        for j in lo..<hi { dst[j] += w0 * s0[j] + w1 * s0[j &+ 1] + w2 * s0[j &+ 2] }
-                    } else {
-                        for j in lo..<hi {
-                            let i = j &* sW
-                            dst[j] += w0 * s0[i] + w1 * s0[i &+ 1] + w2 * s0[i &+ 2]
-                        }
-                    }
-                } else {
-                    for j in lo..<hi {
-                        let i = j * sW - pW
-                        var sum: T = 0
-                        for b in 0..<kw { sum += taps[b] * src[i + b * dW] }
-                        dst[j] += sum
-                    }
+                for j in lo..<hi {
+                    let i = j * sW - pW
+                    var sum: T = 0
+                    for b in 0..<kw { sum += taps[b] * src[i + b * dW] }
+                    dst[j] += sum
                 }
                 for j in max(hi, lo)..<ow { dst[j] += edgeSum(src, taps, start: j * sW - pW, width: w) }
             }

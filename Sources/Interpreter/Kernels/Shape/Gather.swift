@@ -40,8 +40,7 @@ enum GatherKernels {
 
     static func gather(_ data: TensorValue, indices: TensorValue, axis: Int) throws -> TensorValue {
         let a = try ShapeMath.axis(axis, rank: data.rank)
-        var strides = [Int](repeating: 1, count: data.rank)
-        for d in stride(from: data.rank - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * data.shape[d + 1] }
+        let strides = ShapeMath.strides(data.shape)
         let picks = try ShapeInputs.ints(indices, "indices").map { try wrap($0, data.shape[a]) * strides[a] }
         let shape = Array(data.shape[..<a]) + indices.shape + Array(data.shape[(a + 1)...])
         // One table per data axis (the gather merges the arithmetic ones), rather than tables as long as
