@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "onnx-convert",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "onnx-convert", targets: ["onnx-convert"]),
         .library(name: "ONNX", targets: ["ONNX"]),

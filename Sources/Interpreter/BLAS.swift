@@ -11,7 +11,7 @@ import Dispatch
 /// A large product is cut into panels of columns (or rows) that run on every core, each through
 /// single-threaded BLAS. OpenBLAS's own threads busy-wait in `sched_yield` between calls; on the hundreds
 /// of small gemms of a CNN that spinning cost more than the threads gave, and it fought the kernels' own
-/// `concurrentPerform` jobs for the same cores.
+/// parallel loops for the same cores.
 public enum BLAS {
     public static func sgemm(
         transposeA: Bool = false, transposeB: Bool = false,
@@ -47,7 +47,7 @@ public enum BLAS {
             T.rawGemm(call)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: panels.count) { T.rawGemm(panels[$0]) }
+        Parallel.perform(panels.count) { T.rawGemm(panels[$0]) }
     }
 
     /// Set once, before the first gemm: the library runs on its caller's thread only.

@@ -33,8 +33,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Seed for generated inputs.")
     var seed: UInt64 = 0
 
-    @Flag(help: "Print the time spent in each op type, summed over the runs.")
+    @Flag(help: "Print the time spent in each op type and the slowest nodes, averaged over the runs.")
     var profile = false
+
+    @Flag(help: "Run every node on its own, without fusing Relu/Clip into the op before them (same outputs).")
+    var noFusion = false
 
     func validate() throws {
         guard repeatCount >= 1 else { throw ValidationError("--repeat must be at least 1") }
@@ -58,7 +61,8 @@ struct RunCommand: ParsableCommand {
             let opProfile = profile ? OpProfile() : nil
             for i in 0..<repeatCount {
                 let start = DispatchTime.now().uptimeNanoseconds
-                result = try interpreter.run(feeds, captureIntermediates: dumpIntermediates != nil && i == 0, profile: opProfile)
+                result = try interpreter.run(feeds, captureIntermediates: dumpIntermediates != nil && i == 0, profile: opProfile,
+                                             fuseActivations: !noFusion)
                 latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
             guard let result else { return }
@@ -107,13 +111,24 @@ struct RunCommand: ParsableCommand {
         }
     }
 
+    /// Two tables: time per op type ("Conv+Relu" for an activation fused into its producer), then the
+    /// slowest nodes, both per run.
     private func printProfile(_ profile: OpProfile) {
-        let total = max(profile.totalSeconds, 1e-12)
-        print("op type                 calls    ms/run       %")
-        for entry in profile.entries {
-            let name = entry.opType.padding(toLength: 22, withPad: " ", startingAt: 0)
-            print(String(format: "%@ %7d %9.3f %7.1f", name, entry.calls / repeatCount,
-                         entry.seconds * 1e3 / Double(repeatCount), entry.seconds / total * 100))
+        let total = max(profile.totalSeconds, 1e-12), runs = Double(repeatCount)
+        let entries = profile.entries, nodes = profile.slowestNodes(12)
+        let opWidth = max(22, (entries.map(\.opType.count) + nodes.map(\.opType.count)).max() ?? 0)
+        print("op type".padding(toLength: opWidth, withPad: " ", startingAt: 0) + "   calls    ms/run       %")
+        for entry in entries {
+            print(String(format: "%@ %7d %9.3f %7.1f", entry.opType.padding(toLength: opWidth, withPad: " ", startingAt: 0),
+                         entry.calls / repeatCount, entry.seconds * 1e3 / runs, entry.seconds / total * 100))
+        }
+        print("slowest nodes".padding(toLength: 41, withPad: " ", startingAt: 0)
+              + "op type".padding(toLength: opWidth, withPad: " ", startingAt: 0) + "    ms/run       %")
+        for node in nodes {
+            let label = node.label.count > 40 ? "…" + node.label.suffix(39) : node.label
+            print(String(format: "%@ %@ %9.3f %7.1f", label.padding(toLength: 40, withPad: " ", startingAt: 0),
+                         node.opType.padding(toLength: opWidth, withPad: " ", startingAt: 0),
+                         node.seconds * 1e3 / runs, node.seconds / total * 100))
         }
     }
 

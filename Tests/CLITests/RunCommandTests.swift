@@ -65,12 +65,19 @@ import Testing
     @Test func profileListsTheModelsOpTypes() throws {
         let result = try CLI.run(["run", Self.model.path, "--repeat", "4", "--profile"])
         #expect(result.exited(0), "\(result)")
-        let rows = result.stdout.split(separator: "\n").filter { $0.hasPrefix("Conv ") || $0.hasPrefix("Gemm ") }
+        let lines = result.stdout.split(separator: "\n")
+        // The bundled CNN's Relus run inside the Convs before them.
+        let rows = lines.filter { $0.hasPrefix("Conv+Relu ") || $0.hasPrefix("Gemm ") }
         #expect(rows.count == 2, "\(result)")
         for row in rows {
             let fields = row.split(separator: " ")
             #expect(fields.count == 4, "\(row)")
             #expect(Int(fields[1]) ?? 0 >= 1, "\(row)")
         }
+        let nodes = lines.drop { !$0.hasPrefix("slowest nodes") }.dropFirst()
+        #expect(nodes.contains { $0.hasPrefix("conv1 (Conv) + relu1 (Relu) ") && $0.contains(" Conv+Relu ") }, "\(result)")
+        #expect(nodes.contains { $0.hasPrefix("fc (Gemm) ") }, "\(result)")
+        let separate = try CLI.run(["run", Self.model.path, "--repeat", "2", "--profile", "--no-fusion"])
+        #expect(separate.exited(0) && separate.stdout.split(separator: "\n").contains { $0.hasPrefix("Relu ") }, "\(separate)")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Interpreter
 
@@ -71,10 +72,64 @@ import Testing
 
     @Test func profileSumsTimePerOpType() throws {
         let profile = OpProfile()
-        for _ in 0..<3 { profile.time("Relu") { } }
-        profile.time("Conv") { }
+        for _ in 0..<3 { profile.time("Relu", node: "relu_1") { } }
+        profile.time("Relu", node: "relu_2") { }
+        profile.time("Conv", node: "conv") { usleep(2000) }
         #expect(profile.entries.map(\.opType).sorted() == ["Conv", "Relu"])
-        #expect(profile.entries.first { $0.opType == "Relu" }?.calls == 3)
-        #expect(profile.totalSeconds >= 0)
+        #expect(profile.entries.first { $0.opType == "Relu" }?.calls == 4)
+        #expect(profile.totalSeconds >= 0.002)
+        let nodes = profile.slowestNodes(2)
+        #expect(nodes.count == 2 && nodes.first?.label == "conv" && nodes.first?.opType == "Conv")
+        #expect(profile.slowestNodes(10).first { $0.label == "relu_1" }?.calls == 3)
+    }
+}
+
+/// The worker pool behind `Parallel`: every iteration runs once, loops started inside a loop or from
+/// several threads at once run inline instead of waiting on a pool that is busy.
+@Suite struct WorkerPoolTests {
+    final class Counts: @unchecked Sendable {
+        let values: UnsafeMutablePointer<Int>
+        let count: Int
+        init(_ count: Int) {
+            self.count = count
+            values = .allocate(capacity: count)
+            values.initialize(repeating: 0, count: count)
+        }
+        deinit { values.deallocate() }
+        var all: [Int] { Array(UnsafeBufferPointer(start: values, count: count)) }
+    }
+
+    @Test func everyIterationRunsOnce() {
+        for iterations in [0, 1, 2, 3, 17, 1000] {
+            let counts = Counts(iterations)
+            Parallel.perform(iterations) { counts.values[$0] += 1 }
+            #expect(counts.all.allSatisfy { $0 == 1 }, "\(iterations) iterations")
+        }
+    }
+
+    @Test func nestedLoopsRunInline() {
+        let counts = Counts(8 * 8)
+        Parallel.perform(8) { outer in
+            Parallel.perform(8) { inner in counts.values[outer * 8 + inner] += 1 }
+        }
+        #expect(counts.all.allSatisfy { $0 == 1 })
+    }
+
+    @Test func loopsFromSeveralThreadsAtOnce() async {
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var ok = true
+                    for round in 0..<50 {
+                        let counts = Counts(64 + task + round)
+                        Parallel.perform(counts.count) { counts.values[$0] += $0 }
+                        ok = ok && counts.all == Array(0..<counts.count)
+                    }
+                    return ok
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.count == 8 && results.allSatisfy { $0 })
     }
 }

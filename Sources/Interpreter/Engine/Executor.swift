@@ -24,10 +24,13 @@ final class Environment {
 public final class ExecutionContext {
     let environment: Environment
     let profile: OpProfile?
+    /// Whether subgraphs run their fused steps, as the graph that holds them does.
+    let fused: Bool
 
-    init(environment: Environment, profile: OpProfile? = nil) {
+    init(environment: Environment, profile: OpProfile? = nil, fused: Bool = true) {
         self.environment = environment
         self.profile = profile
+        self.fused = fused
     }
 
     /// Runs a subgraph with positional inputs; returns its outputs in order.
@@ -36,21 +39,23 @@ public final class ExecutionContext {
         for (declared, value) in zip(plan.inputs, inputs) {
             if let value { bound[declared.name] = value }
         }
-        return try Executor.execute(plan, inputs: bound, parent: environment, capture: nil, profile: profile)
+        return try Executor.execute(plan, inputs: bound, parent: environment, capture: nil, profile: profile, fused: fused)
     }
 }
 
 enum Executor {
     /// Runs `plan`; `capture`, when given, receives every value computed (nothing is freed then);
-    /// `profile`, when given, gets each step's time.
+    /// `profile`, when given, gets each step's time; `fused` picks the plan's fused steps, which captures
+    /// cannot use (they need every node's own output).
     static func execute(
         _ plan: GraphPlan, inputs: [String: RuntimeValue], parent: Environment?,
-        capture: ((String, RuntimeValue) -> Void)?, profile: OpProfile? = nil
+        capture: ((String, RuntimeValue) -> Void)?, profile: OpProfile? = nil, fused: Bool = true
     ) throws -> [RuntimeValue?] {
         let environment = Environment(values: plan.constants, parent: parent)
         for (name, value) in inputs { environment.values[name] = value }
-        let context = ExecutionContext(environment: environment, profile: profile)
-        for step in plan.steps {
+        let fused = fused && capture == nil
+        let context = ExecutionContext(environment: environment, profile: profile, fused: fused)
+        for step in fused ? plan.fusedSteps : plan.steps {
             let arguments = step.inputs.map { $0.isEmpty ? nil : environment.lookup($0) }
             for (name, value) in zip(step.inputs, arguments) where !name.isEmpty && value == nil {
                 throw InterpreterError.nodeFailed(node: step.label, reason: "input '\(name)' has no value")
@@ -58,7 +63,7 @@ enum Executor {
             let results: [RuntimeValue?]
             do {
                 if let profile {
-                    results = try profile.time(step.opType) { try step.kernel.run(arguments, context: context) }
+                    results = try profile.time(step.opType, node: step.label) { try step.kernel.run(arguments, context: context) }
                 } else {
                     results = try step.kernel.run(arguments, context: context)
                 }

@@ -2,6 +2,10 @@ import ONNX
 
 /// A graph prepared for execution: kernels made, constants converted, and for every step the values
 /// whose last use it is, so the executor frees each intermediate as soon as nothing needs it.
+///
+/// A plan holds two sequences of the same computation: `steps`, one per node, used when intermediates
+/// are captured, and `fusedSteps`, where activations are applied by the op that produces their input
+/// (`ActivationFusion`), used otherwise. Both give bit-identical outputs.
 public struct GraphPlan: Sendable {
     public struct Step: Sendable {
         public let label: String
@@ -19,6 +23,19 @@ public struct GraphPlan: Sendable {
     public let outputs: [Value]
     let constants: [String: RuntimeValue]
     public let steps: [Step]
+    public let fusedSteps: [Step]
+}
+
+/// A node with its kernel made, before the plan orders releases: what fusion rewrites.
+struct PreparedStep {
+    var label: String
+    var opType: String
+    var domain: String
+    var kernel: any Kernel
+    var inputs: [String]
+    var outputs: [String]
+    /// Values read: the inputs and the outer-scope names read by nested graphs.
+    var reads: Set<String>
 }
 
 /// Makes `GraphPlan`s: resolves each node's kernel for the opset of its domain.
@@ -37,30 +54,39 @@ struct GraphPlanner: Sendable {
         let inputs = isMain ? graph.runtimeInputs : graph.inputs
         var visible = outerNames.union(graph.inputs.map(\.name)).union(graph.initializers.map(\.name))
         let order = try graph.topologicalOrder()
-        var prepared: [(node: Node, kernel: any Kernel, reads: Set<String>)] = []
+        var prepared: [PreparedStep] = []
         for index in order {
             let node = graph.nodes[index]
             let kernel = try prepare(node, visible: visible)
             let reads = Set(node.inputs.filter { !$0.isEmpty }).union(node.subgraphs.flatMap(\.outerScopeReads))
-            prepared.append((node, kernel, reads))
+            prepared.append(PreparedStep(label: node.label, opType: node.opType,
+                                         domain: OpSchemaRegistry.canonicalDomain(node.domain), kernel: kernel,
+                                         inputs: node.inputs, outputs: node.outputs, reads: reads))
             visible.formUnion(node.outputs.filter { !$0.isEmpty })
         }
         let keep = Set(graph.outputs.map(\.name))
+        let steps = Self.sequence(prepared, keep: keep)
+        let fused = ActivationFusion(constants: constants, keep: keep).fuse(prepared)
+        return GraphPlan(name: graph.name, inputs: inputs, outputs: graph.outputs, constants: constants, steps: steps,
+                         fusedSteps: fused.count == prepared.count ? steps : Self.sequence(fused, keep: keep))
+    }
+
+    /// The steps in order, each with the values whose last use it is (graph outputs are kept).
+    private static func sequence(_ prepared: [PreparedStep], keep: Set<String>) -> [GraphPlan.Step] {
         var lastUse: [String: Int] = [:]
         for (i, step) in prepared.enumerated() {
             for name in step.reads { lastUse[name] = i }
-            for name in step.node.outputs where !name.isEmpty && lastUse[name] == nil { lastUse[name] = i }
+            for name in step.outputs where !name.isEmpty && lastUse[name] == nil { lastUse[name] = i }
         }
         var releases = [[String]](repeating: [], count: prepared.count)
         // Only this graph's own environment is trimmed; names of enclosing scopes are not in it.
         for (name, i) in lastUse where !keep.contains(name) {
             releases[i].append(name)
         }
-        let steps = prepared.enumerated().map { i, p in
-            GraphPlan.Step(label: p.node.label, opType: p.node.opType, kernel: p.kernel,
-                           inputs: p.node.inputs, outputs: p.node.outputs, release: releases[i])
+        return prepared.enumerated().map { i, p in
+            GraphPlan.Step(label: p.label, opType: p.opType, kernel: p.kernel, inputs: p.inputs, outputs: p.outputs,
+                           release: releases[i])
         }
-        return GraphPlan(name: graph.name, inputs: inputs, outputs: graph.outputs, constants: constants, steps: steps)
     }
 
     private func prepare(_ node: Node, visible: Set<String>) throws -> any Kernel {

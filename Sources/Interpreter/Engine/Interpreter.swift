@@ -28,14 +28,15 @@ public struct Interpreter: Sendable {
     }
 
     /// Runs the model. Inputs are checked against the declared names, types and shapes first. Each
-    /// kernel's time is added to `profile` when one is given.
+    /// kernel's time is added to `profile` when one is given. `fuseActivations: false` runs every node on
+    /// its own, as captured runs always do; the outputs are the same bits either way.
     public func run(_ inputs: [String: RuntimeValue], captureIntermediates: Bool = false,
-                    profile: OpProfile? = nil) throws -> Result {
+                    profile: OpProfile? = nil, fuseActivations: Bool = true) throws -> Result {
         try InputValidation(declared: plan.inputs).check(inputs)
         var captured: [String: RuntimeValue] = [:]
         let values = try Executor.execute(
             plan, inputs: inputs, parent: nil,
-            capture: captureIntermediates ? { captured[$0] = $1 } : nil, profile: profile)
+            capture: captureIntermediates ? { captured[$0] = $1 } : nil, profile: profile, fused: fuseActivations)
         var outputs: [(name: String, value: RuntimeValue)] = []
         for (declared, value) in zip(plan.outputs, values) {
             guard let value else {

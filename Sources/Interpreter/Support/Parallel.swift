@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Splits long loops over the cores. Kernels call it on element ranges that write disjoint outputs.
@@ -14,26 +13,25 @@ enum Parallel {
     @inline(__always)
     static func forChunks(_ count: Int, cost: Int = 1, split: Bool = true, _ body: (Range<Int>) -> Void) {
         let work = count * max(cost, 1)
-        // More parts than cores: concurrentPerform hands parts out as threads come free, so when another
-        // process holds a core the caller's thread takes over the late thread's share instead of waiting.
+        // More parts than cores: the pool hands parts out as threads come free, so when another process
+        // holds a core the caller's thread takes over the late thread's share instead of waiting.
         let parts = split && cores > 1 && work >= minimumSplit ? min(count, cores * 4, work / (minimumSplit / 4)) : 1
         guard parts > 1 else {
             if count > 0 { body(0..<count) }
             return
         }
         let step = (count + parts - 1) / parts
-        // concurrentPerform returns only after every part ran, so `body` does not outlive this call; the
-        // parts touch disjoint outputs, which is what makes sharing it across threads sound.
-        withoutActuallyEscaping(body) { body in
-            let shared = SharedBody(body: body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let start = part * step, end = min(count, start + step)
-                if start < end { shared.body(start..<end) }
-            }
+        // The parts touch disjoint outputs, which is what makes sharing `body` across threads sound.
+        perform(parts) { part in
+            let start = part * step, end = min(count, start + step)
+            if start < end { body(start..<end) }
         }
     }
 
-    private struct SharedBody: @unchecked Sendable {
-        let body: (Range<Int>) -> Void
+    /// Calls `body(i)` for each i in 0..<iterations on the worker pool and the caller's thread; returns
+    /// when all have returned. A call made from inside another runs its iterations inline.
+    @inline(__always)
+    static func perform(_ iterations: Int, _ body: (Int) -> Void) {
+        WorkerPool.shared.perform(iterations, body)
     }
 }

@@ -48,4 +48,26 @@ import Testing
             #expect(C.close(y.floats(), expected, tolerance: 1e-4), "h \(h) w \(width) stride \(stride) pads \(pads)")
         }
     }
+
+    /// Enough planes to be split over the cores in chunks that share scratch buffers: two images of 37
+    /// channels, so chunks start mid-image and each plane must still pick its own channel's weights.
+    @Test(arguments: [(14, 1), (28, 2)])
+    func manyPlanesInChunks(size: Int, stride: Int) throws {
+        let images = 2, channels = 37, pads = [1, 1, 1, 1]
+        let out = (size + 2 - 3) / stride + 1
+        let x = (0..<(images * channels * size * size)).map { Float(($0 * 29) % 23) / 9 - 1 }
+        let w = (0..<(channels * 9)).map { Float(($0 * 7) % 17) / 6 - 1 }
+        let bias = (0..<channels).map { Float($0) / 10 }
+        let y = try C.one("Conv", opset: 11, [C.floats([images, channels, size, size], x),
+                                              C.floats([channels, 1, 3, 3], w), C.floats([channels], bias)],
+                          [C.int("group", Int64(channels)), C.ints("strides", [Int64(stride), Int64(stride)]),
+                           C.ints("pads", pads.map(Int64.init))])
+        #expect(y.shape == [images, channels, out, out])
+        let plane = channels * size * size
+        let expected = (0..<images).flatMap { image in
+            Self.reference(Array(x[(image * plane)..<((image + 1) * plane)]), w, bias, channels: channels, h: size,
+                           width: size, stride: stride, pads: pads, oh: out, ow: out)
+        }
+        #expect(C.close(y.floats(), expected, tolerance: 1e-4))
+    }
 }

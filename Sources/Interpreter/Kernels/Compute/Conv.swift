@@ -78,16 +78,19 @@ struct ConvKernel: Kernel {
                     let group = self.group
                     // Jobs write disjoint slices of y; the pointers only live for this call.
                     let pointers = ConvPointers(x: xp, w: wp, y: yp)
+                    if depthwise {
+                        // One plane per (image, channel); chunks of planes share their scratch buffers.
+                        Parallel.forChunks(n * m, cost: O * K) { planes in
+                            g.depthwise2D(planes: planes, channels: m, x: pointers.x, weights: pointers.w, y: pointers.y)
+                        }
+                        return
+                    }
                     let work: @Sendable (Int) -> Void = { job in
                         let xp = pointers.x, wp = pointers.w, yp = pointers.y
                         let image = job / group, gi = job % group
                         let xg = xp + (image * c + gi * cg) * I
                         let yg = yp + (image * m + gi * mg) * O
                         let wg = wp + gi * mg * cg * K
-                        if depthwise {
-                            g.depthwise2D(xg, weights: wg, y: yg)
-                            return
-                        }
                         if direct {
                             T.gemm(transposeA: false, transposeB: false, m: mg, n: O, k: cg, alpha: 1,
                                    a: wg, lda: cg, b: xg, ldb: O, beta: 1, c: yg, ldc: O)
@@ -109,7 +112,7 @@ struct ConvKernel: Kernel {
                     }
                     // Images (and groups) are independent; split them over cores when there is work enough.
                     if jobs > 1 && total * cg * K > 1 << 20 {
-                        DispatchQueue.concurrentPerform(iterations: jobs, execute: work)
+                        Parallel.perform(jobs, work)
                     } else {
                         for job in 0..<jobs { work(job) }
                     }

@@ -244,17 +244,27 @@ struct SpatialGeometry: Sendable {
         }
     }
 
-    /// Direct 2-D convolution of one plane with one kernel (depthwise), added into `y` (zeroed by the caller).
-    /// Float 3×3 kernels at strides 1 and 2 go to `Depthwise3x3`. Otherwise each output row is written once
-    /// per kernel row, the taps of that row summed in a register: without bounds checks over the columns
-    /// whose taps all fall inside the input, with them at the edges.
-    func depthwise2D<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, weights: UnsafePointer<T>, y: UnsafeMutablePointer<T>) {
-        if T.self == Float.self,
-           Depthwise3x3.add(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
-                            weights: UnsafeRawPointer(weights).assumingMemoryBound(to: Float.self),
-                            into: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), self) {
+    /// Direct 2-D convolution of planes `planes` of `x` (depthwise: each plane with the kernel of its
+    /// channel, planes cycling through `channels`), added into the same planes of `y` (which hold the bias).
+    /// Float 3×3 kernels at strides 1 and 2 go to `Depthwise3x3`.
+    func depthwise2D<T: BinaryFloatingPoint>(planes: Range<Int>, channels: Int, x: UnsafePointer<T>,
+                                             weights: UnsafePointer<T>, y: UnsafeMutablePointer<T>) {
+        if T.self == Float.self, let fast = Depthwise3x3(self) {
+            fast.add(planes: planes, channels: channels, x: UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                     weights: UnsafeRawPointer(weights).assumingMemoryBound(to: Float.self),
+                     into: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self))
             return
         }
+        let inputSize = input[0] * input[1], outputSize = output[0] * output[1], taps = kernel[0] * kernel[1]
+        for plane in planes {
+            depthwise2D(x + plane * inputSize, weights: weights + (plane % channels) * taps, y: y + plane * outputSize)
+        }
+    }
+
+    /// One plane of `depthwise2D`: each output row is written once per kernel row, the taps of that row
+    /// summed in a register, without bounds checks over the columns whose taps all fall inside the input
+    /// and with them at the edges.
+    private func depthwise2D<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, weights: UnsafePointer<T>, y: UnsafeMutablePointer<T>) {
         let h = input[0], w = input[1], oh = output[0], ow = output[1]
         let kh = kernel[0], kw = kernel[1]
         let sH = strides[0], sW = strides[1], dH = dilations[0], dW = dilations[1], pW = padBegin[1]
