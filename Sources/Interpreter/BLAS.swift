@@ -50,6 +50,13 @@ public enum BLAS {
         Parallel.perform(panels.count) { T.rawGemm(panels[$0]) }
     }
 
+    /// Runs `call` on the calling thread only: for callers that already split their work over the cores.
+    static func gemmOnThisThread<T: BLASScalar>(_ call: GemmCall<T>) {
+        guard call.m > 0, call.n > 0 else { return }
+        _ = singleThreadedLibrary
+        T.rawGemm(call)
+    }
+
     /// Set once, before the first gemm: the library runs on its caller's thread only.
     private static let singleThreadedLibrary: Void = {
         #if !canImport(Accelerate)

@@ -61,6 +61,32 @@ import ONNX
         #expect(y1.contains(0) && y1.contains(6) && y1.allSatisfy { $0 >= 0 && $0 <= 6 })
     }
 
+    @Test func tiledAndDepthwiseConvolutionsApplyTheActivationPerTile() throws {
+        // 40×40 planes: the 3×3 Conv runs in output tiles, the depthwise one in chunks of planes; each
+        // applies its activation as it goes, and must match Conv then Relu/Clip bit for bit.
+        let w: [Float] = (0..<(8 * 4 * 9)).map { (i: Int) -> Float in Float((i * 7) % 11) / 5 - 1 }
+        let dw: [Float] = (0..<(8 * 9)).map { (i: Int) -> Float in Float((i * 5) % 7) / 3 - 1 }
+        let nodes: [Node] = [
+            Node(opType: "Conv", inputs: ["x", "w"], outputs: ["c"], attributes: [Attribute(name: "pads", value: .ints([1, 1, 1, 1]))]),
+            Node(opType: "Relu", inputs: ["c"], outputs: ["r"]),
+            Node(opType: "Conv", inputs: ["r", "dw"], outputs: ["d"],
+                 attributes: [Attribute(name: "pads", value: .ints([1, 1, 1, 1])), Attribute(name: "group", value: .int(8))]),
+            Node(opType: "Clip", inputs: ["d", "lo", "hi"], outputs: ["y"]),
+        ]
+        let model = Self.model(nodes, inputs: [Self.input("x", .float, [1, 4, 40, 40])], outputs: ["y"],
+                               initializers: [Tensor(name: "w", dims: [8, 4, 3, 3], floats: w),
+                                              Tensor(name: "dw", dims: [8, 1, 3, 3], floats: dw),
+                                              Tensor(name: "lo", dims: [], floats: [-1]), Tensor(name: "hi", dims: [], floats: [2])])
+        let interpreter = try Interpreter(model: model)
+        #expect(interpreter.plan.fusedSteps.map(\.opType) == ["Conv+Relu", "Conv+Clip"])
+        let x: [Float] = (0..<6400).map { (i: Int) -> Float in Float((i * 31) % 23) / 7 - 1.5 }
+        let feeds: [String: RuntimeValue] = ["x": .tensor(TensorValue(shape: [1, 4, 40, 40], values: x))]
+        let fused = try interpreter.run(feeds), separate = try interpreter.run(feeds, fuseActivations: false)
+        #expect(Self.bits(fused) == Self.bits(separate))
+        let y = fused.outputs[0].value.tensor?.values(Float.self) ?? []
+        #expect(y.contains(-1) && y.contains(2) && y.allSatisfy { $0 >= -1 && $0 <= 2 })
+    }
+
     @Test func capturedRunsKeepTheProducersOutput() throws {
         let interpreter = try Interpreter(model: Self.convModel)
         let captured = try interpreter.run(Self.feeds(), captureIntermediates: true)

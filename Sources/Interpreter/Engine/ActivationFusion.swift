@@ -34,10 +34,12 @@ struct ActivationFusion {
             }
             let consumer = steps[j]
             absorbed.insert(j)
+            let fusing = producer.kernel as? any ActivationFusing
             fused.append(PreparedStep(
                 label: "\(producer.label) + \(consumer.label)", opType: "\(producer.opType)+\(consumer.opType)",
                 domain: producer.domain,
-                kernel: ActivationFusedKernel(producer: producer.kernel, activation: activation,
+                kernel: ActivationFusedKernel(producer: fusing?.fusing(activation) ?? producer.kernel,
+                                              producerApplies: fusing != nil, activation: activation,
                                               activationKernel: consumer.kernel,
                                               otherInputs: consumer.inputs.dropFirst().map { $0.isEmpty ? nil : constants[$0] }),
                 inputs: producer.inputs, outputs: consumer.outputs,
@@ -82,38 +84,53 @@ struct ActivationFusion {
     }
 }
 
-/// An activation applied in place to a float32 tensor, by the functions of its own kernel.
+/// A producer that applies a fused activation itself, to its float32 outputs, while they are still in
+/// cache (Conv, tile by tile).
+protocol ActivationFusing: Kernel {
+    /// This kernel, applying `activation` to every float32 output it writes.
+    func fusing(_ activation: FusedActivation) -> any Kernel
+}
+
+/// An activation applied in place to float32 values, by the functions of its own kernel.
 enum FusedActivation: Sendable, Equatable {
     case relu
     case clip(lo: Float, hi: Float)
 
+    /// Applies the activation to `count` values at `values`, in place.
+    func apply(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        switch self {
+        case .relu: Self.map(values, count, ReluOp().apply)
+        case .clip(let lo, let hi): Self.map(values, count, ClipKernel.Bounds(lo: lo, hi: hi).callAsFunction)
+        }
+    }
+
+    /// Applies the activation to every element, on all cores.
     func apply(_ values: inout [Float]) {
         values.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             let pointer = MutableFloats(base: base)
             // Chunks touch disjoint ranges of the buffer.
             Parallel.forChunks(buffer.count) { range in
-                switch self {
-                case .relu: pointer.map(range, ReluOp().apply)
-                case .clip(let lo, let hi): pointer.map(range, ClipKernel.Bounds(lo: lo, hi: hi).callAsFunction)
-                }
+                apply(pointer.base + range.lowerBound, count: range.count)
             }
         }
     }
 
+    @inline(__always) private static func map(_ values: UnsafeMutablePointer<Float>, _ count: Int, _ f: (Float) -> Float) {
+        for i in 0..<count { values[i] = f(values[i]) }
+    }
+
     private struct MutableFloats: @unchecked Sendable {
         let base: UnsafeMutablePointer<Float>
-
-        @inline(__always) func map(_ range: Range<Int>, _ f: (Float) -> Float) {
-            for i in range { base[i] = f(base[i]) }
-        }
     }
 }
 
-/// A producer and the activation fused into it. A float32 result is activated in place; any other result
-/// goes through the activation's own kernel, with its other (constant) inputs.
+/// A producer and the activation fused into it. A float32 result has been activated by the producer
+/// (`producerApplies`) or is activated here in place; any other result goes through the activation's own
+/// kernel, with its other (constant) inputs.
 struct ActivationFusedKernel: Kernel {
     let producer: any Kernel
+    let producerApplies: Bool
     let activation: FusedActivation
     let activationKernel: any Kernel
     let otherInputs: [RuntimeValue?]
@@ -125,6 +142,7 @@ struct ActivationFusedKernel: Kernel {
             results[0] = try activationKernel.run([results[0]] + otherInputs, context: context).first ?? nil
             return results
         }
+        if producerApplies { return results }
         // Drop the other references to the array first, so the in-place pass does not copy it.
         results[0] = nil
         tensor.storage = .bytes([])

@@ -34,7 +34,7 @@ struct ComputeInputs {
 }
 
 /// A real type kernels compute in: Float (for float, float16, bfloat16) or Double (for double).
-protocol ComputeFloat: BinaryFloatingPoint, Sendable {
+protocol ComputeFloat: BLASScalar {
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
     static func pow(_ x: Self, _ y: Self) -> Self

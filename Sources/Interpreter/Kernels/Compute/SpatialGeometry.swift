@@ -134,15 +134,26 @@ struct SpatialGeometry: Sendable {
     var outputSize: Int { output.reduce(1, *) }
     var kernelSize: Int { kernel.reduce(1, *) }
 
-    /// im2col: for `channels` planes of `x` (from `xOffset`), fills `col` ([channels·K, O], row-major)
-    /// with the input element under each kernel tap for each output position (0 in the padding).
-    func im2col<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, channels: Int, col: UnsafeMutablePointer<T>) {
-        let r = rank, O = outputSize, K = kernelSize, I = inputSize
+    /// Output positions per line: the size of the last output axis (1 for a 0-d output).
+    var outputLine: Int { output.last ?? 1 }
+
+    /// Lines of the output: every output axis but the last.
+    var outputLines: Int { outputSize / max(outputLine, 1) }
+
+    /// im2col: for `channels` planes of `x`, fills `col` ([channels·K, lines·outputLine], row-major) with
+    /// the input element under each kernel tap for each output position of output lines `lines` (all by
+    /// default), 0 in the padding. Conv fills one tile of lines at a time, so its columns stay in cache.
+    func im2col<T: BinaryFloatingPoint>(_ x: UnsafePointer<T>, channels: Int, col: UnsafeMutablePointer<T>,
+                                        lines: Range<Int>? = nil) {
+        let r = rank, K = kernelSize, I = inputSize
+        let lines = lines ?? 0..<outputLines
+        let outLast = outputLine, pitch = lines.count * outLast
         let inStrides = ComputeSupport.strides(input)
         let last = r - 1
-        let outLast = output[last], inLast = input[last]
+        let inLast = input[last]
         let sL = strides[last], dL = dilations[last], pL = padBegin[last]
         var tap = [Int](repeating: 0, count: r)
+        var outer = [Int](repeating: 0, count: max(r - 1, 0))
         for kIndex in 0..<K {
             // tap = multi-index of kIndex in kernel
             var rem = kIndex
@@ -153,13 +164,14 @@ struct SpatialGeometry: Sendable {
             while lo < outLast && lo * sL + offL < 0 { lo += 1 }
             var hi = outLast
             while hi > lo && (hi - 1) * sL + offL >= inLast { hi -= 1 }
-            let outerCount = O / max(outLast, 1)
-            var outer = [Int](repeating: 0, count: max(r - 1, 0))
             for c in 0..<channels {
-                let rowBase = col + (c * K + kIndex) * O
+                let rowBase = col + (c * K + kIndex) * pitch
                 let plane = x + c * I
-                for o in 0..<outerCount {
-                    if o > 0 {
+                for line in lines {
+                    if line == lines.lowerBound {
+                        var rem = line
+                        for d in stride(from: r - 2, through: 0, by: -1) { outer[d] = rem % output[d]; rem /= output[d] }
+                    } else {
                         var d = r - 2
                         while d >= 0 {
                             outer[d] += 1
@@ -167,10 +179,8 @@ struct SpatialGeometry: Sendable {
                             outer[d] = 0
                             d -= 1
                         }
-                    } else {
-                        for d in 0..<outer.count { outer[d] = 0 }
                     }
-                    let dst = rowBase + o * outLast
+                    let dst = rowBase + (line - lines.lowerBound) * outLast
                     var base = 0, valid = true
                     for d in 0..<(r - 1) {
                         let i = outer[d] * strides[d] + tap[d] * dilations[d] - padBegin[d]
