@@ -89,14 +89,7 @@ struct RunCommand: ParsableCommand {
     }
 
     private func write(_ result: Interpreter.Result) throws {
-        if let dumpIntermediates {
-            try FileManager.default.createDirectory(atPath: dumpIntermediates, withIntermediateDirectories: true)
-            for (name, value) in result.intermediates {
-                guard case .tensor(let tensor) = value else { continue }
-                let file = URL(fileURLWithPath: dumpIntermediates).appendingPathComponent(Self.fileName(for: name) + ".npy")
-                try NpyFile.write(try NpyConversion.array(tensor.onnxTensor(name: name), file: file.path), to: file)
-            }
-        }
+        if let dumpIntermediates { try dump(result.intermediates, to: dumpIntermediates) }
         let tensors = try result.outputs.map { output -> Tensor in
             guard case .tensor(let tensor) = output.value else {
                 throw CLIFailure(.badInput, "\(model): output '\(output.name)' is \(output.value.kindDescription), not a tensor; .npz holds tensors only")
@@ -109,6 +102,28 @@ struct RunCommand: ParsableCommand {
         for tensor in tensors {
             print("\(tensor.name): \(tensor.dataType.map(\.description) ?? "?")\(tensor.dims)")
         }
+    }
+
+    /// Writes each captured tensor as <name>.npy. NumPy has no bfloat16: those are widened to float32,
+    /// which is exact, and said so. Every array is converted before the first file is written, so a value
+    /// that cannot be written at all (float8, 4-bit) fails the run without leaving half a folder.
+    private func dump(_ intermediates: [String: RuntimeValue], to folder: String) throws {
+        var arrays: [(URL, NpyArray)] = []
+        var widened: [String] = []
+        for (name, value) in intermediates.sorted(by: { $0.key < $1.key }) {
+            guard case .tensor(var tensor) = value else { continue }
+            if tensor.dataType == .bfloat16, let floats = tensor.floats() {
+                tensor = TensorValue(shape: tensor.shape, values: floats)
+                widened.append(name)
+            }
+            let file = URL(fileURLWithPath: folder).appendingPathComponent(Self.fileName(for: name) + ".npy")
+            arrays.append((file, try NpyConversion.array(tensor.onnxTensor(name: name), file: file.path)))
+        }
+        if !widened.isEmpty {
+            FileHandle.standardError.write(Data("bfloat16 intermediates written as float32 (exact): \(widened.count)\n".utf8))
+        }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (file, array) in arrays { try NpyFile.write(array, to: file) }
     }
 
     /// Two tables: time per op type ("Conv+Relu" for an activation fused into its producer), then the

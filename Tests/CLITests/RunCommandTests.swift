@@ -1,4 +1,5 @@
 import Foundation
+import ONNX
 import Testing
 
 /// `run` on the bundled model: tensor-file inputs that are truncated or random bytes give one error line
@@ -59,6 +60,25 @@ import Testing
         #expect(result.stdout.contains("median latency"), "\(result)")
         #expect(result.stdout.contains("logits: float32[1, 10]"), "\(result)")
         #expect(Fixtures.exists(output))
+    }
+
+    /// NumPy has no bfloat16: intermediates of that type are dumped widened to float32, and said so.
+    @Test func bfloat16IntermediatesAreDumpedAsFloat32() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let type = ValueType.tensor(.bfloat16, TensorShape([.known(4)]))
+        let graph = Graph(name: "g", nodes: [Node(opType: "Relu", inputs: ["x"], outputs: ["r"]),
+                                             Node(opType: "Neg", inputs: ["r"], outputs: ["y"])],
+                          inputs: [Value(name: "x", type: type)], outputs: [Value(name: "y", type: type)])
+        let model = folder.appendingPathComponent("bf16.onnx")
+        try ModelFile.save(Model(irVersion: 9, opsetImports: [OperatorSetID(domain: "", version: 18)], graph: graph),
+                                 to: model)
+        let dump = folder.appendingPathComponent("dump")
+        let result = try CLI.run(["run", model.path, "--dump-intermediates", dump.path])
+        #expect(result.exited(0), "\(result)")
+        #expect(result.stderr.contains("bfloat16 intermediates written as float32"), "\(result)")
+        let header = try Data(contentsOf: dump.appendingPathComponent("r.npy")).prefix(80)
+        #expect(String(decoding: header, as: UTF8.self).contains("'descr': '<f4'"), "\(result)")
     }
 
     /// The bundled model is Conv → Relu → … → Gemm: the profile lists those op types with their calls per run.

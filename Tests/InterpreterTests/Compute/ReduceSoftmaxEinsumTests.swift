@@ -47,6 +47,21 @@ private typealias C = ComputeTestSupport
         #expect(try C.one("Hardmax", opset: 13, [C.floats([3], [1, 3, 3])]).values(Float.self) == [0, 1, 0])
     }
 
+    /// Half-precision Softmax rounds each step as onnx's reference implementation does. The expected bit
+    /// patterns come from `onnx.reference`'s Softmax on these inputs (numpy float16, ml_dtypes bfloat16);
+    /// rounding only once, at the end, differs from them in 4 (float16) and 8 (bfloat16) of the 9 places.
+    @Test(arguments: [
+        (DataType.bfloat16, [0x4083, 0xC0A4, 0x3F56, 0xBF91, 0xBF68, 0xBEDD, 0xC081, 0xBEED, 0xBFDD] as [UInt16],
+         [0x3F6F, 0x38BD, 0x3D15, 0x3BA5, 0x3BCE, 0x3C24, 0x3991, 0x3C20, 0x3B37] as [UInt16]),
+        (DataType.float16, [0x46A5, 0x373A, 0xB9A4, 0xB880, 0xBD58, 0xC038, 0xBA41, 0x3BB6, 0xB7A2],
+         [0x3BEE, 0x1828, 0x1136, 0x1205, 0x0D8E, 0x0925, 0x10D6, 0x1AEE, 0x128F]),
+    ])
+    func halfPrecisionSoftmaxRoundsEachStep(type: DataType, x: [UInt16], expected: [UInt16]) throws {
+        let input = TensorValue(dataType: type, shape: [1, 9], storage: .half(x))
+        let y = try C.one("Softmax", opset: 13, [input])
+        #expect(y.dataType == type && y.storage == .half(expected))
+    }
+
     @Test func einsumHandlesEllipsisDiagonalsAndImplicitOutput() throws {
         // Batched matmul "bij,bjk->bik" with spaces; identity times [[5,6],[7,8]].
         let a = C.floats([1, 2, 2], [1, 0, 0, 1]), b = C.floats([1, 2, 2], [5, 6, 7, 8])

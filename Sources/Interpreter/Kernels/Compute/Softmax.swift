@@ -2,7 +2,14 @@
 // the op runs over all axes from `axis` on, flattened. From 13 it runs along the single axis `axis`
 // (default −1). 11 allows negative axes. Softmax subtracts the maximum first; Hardmax marks the first
 // maximum with 1.
+//
+// float16 and bfloat16 Softmax rounds each step to the input type, as onnx's reference implementation
+// does (numpy arithmetic in that type): x − max, exp, the row sum, the quotient. The row sum adds in
+// float32 for float16 (numpy's half reductions accumulate in float) and in bfloat16 for bfloat16
+// (ml_dtypes' do not). One rounding at the end would be closer to the exact value, but the node suite's
+// half-precision Attention cases expect these steps, 1 ulp apart in 14 of 192 elements.
 
+import Foundation
 import ONNX
 
 enum SoftmaxKernels {
@@ -40,6 +47,10 @@ struct SoftmaxKernel: Kernel {
         let inner = singleAxis ? x.shape[(a + 1)...].reduce(1, *) : 1
         if x.dataType == .double {
             return [.tensor(Double.tensor(.double, shape: x.shape, values: apply(try Double.values(of: x), outer, length, inner)))]
+        }
+        if kind == .softmax, let steps = HalfSoftmaxSteps(x.dataType) {
+            let y = steps.apply(try Float.values(of: x), outer: outer, length: length, inner: inner)
+            return [.tensor(Float.tensor(x.dataType, shape: x.shape, values: y))]
         }
         return [.tensor(Float.tensor(x.dataType, shape: x.shape, values: apply(try Float.values(of: x), outer, length, inner)))]
     }
@@ -80,5 +91,46 @@ struct SoftmaxKernel: Kernel {
             let shift = peak + T.log(sum)
             for k in 0..<length { py[base + k * step] = px[base + k * step] - shift }
         }
+    }
+}
+
+/// Softmax over float16 or bfloat16 values (held as Float), each step rounded to that type.
+struct HalfSoftmaxSteps {
+    let round: @Sendable (Float) -> Float
+    /// Whether the row sum rounds after every addition (bfloat16) or once at the end (float16).
+    let roundsEachAddition: Bool
+
+    init?(_ dataType: DataType) {
+        switch dataType {
+        case .float16:
+            round = { HalfPrecision.float16ToFloat(HalfPrecision.floatToFloat16($0)) }
+            roundsEachAddition = false
+        case .bfloat16:
+            round = { HalfPrecision.bfloat16ToFloat(HalfPrecision.floatToBFloat16($0)) }
+            roundsEachAddition = true
+        default:
+            return nil
+        }
+    }
+
+    func apply(_ x: [Float], outer: Int, length: Int, inner: Int) -> [Float] {
+        var y = [Float](repeating: 0, count: x.count)
+        guard length > 0 else { return y }
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let base = o * length * inner + i
+                var peak = x[base]
+                for k in 1..<length { peak = max(peak, x[base + k * inner]) }
+                var sum: Float = 0
+                for k in 0..<length {
+                    let e = round(Foundation.exp(round(x[base + k * inner] - peak)))
+                    y[base + k * inner] = e
+                    sum = roundsEachAddition ? round(sum + e) : sum + e
+                }
+                let total = round(sum)
+                for k in 0..<length { y[base + k * inner] = round(y[base + k * inner] / total) }
+            }
+        }
+        return y
     }
 }
