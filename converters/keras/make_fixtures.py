@@ -1,0 +1,425 @@
+"""Build small Keras models with seeded random weights, save them, and record each saved file's outputs.
+
+Usage (from the repository root, with the venv of converters/keras/requirements.txt):
+
+    python converters/keras/make_fixtures.py --keras 3 testdata/keras     # writes testdata/keras/k3/
+    python converters/keras/make_fixtures.py --keras 2 testdata/keras     # testdata/keras/k2/ (tf_keras)
+    python converters/keras/make_fixtures.py --keras 3 testdata/keras --check   # only reload and compare
+
+Keras 3 writes NAME.h5 (legacy HDF5, model.save("NAME.h5")) and NAME.keras; Keras 2 (tf_keras, with
+TF_USE_LEGACY_KERAS=1) writes NAME.h5. For the models in JSON_PAIR each version also writes NAME.json
+(model.to_json()) and NAME.weights.h5 (model.save_weights); Keras 2 also NAME_weights.h5, since tf_keras
+writes the Keras 3 weights layout for a ".weights.h5" name and the legacy one for other names. Next to
+them NAME.io.npz holds seeded inputs and the outputs of the model *reloaded from the saved file* (see
+record_io.py); every other saved file of that model is reloaded and must reproduce it, as must the
+in-memory model. A model or file that a version cannot build, save or reload faithfully is skipped with
+the reason printed; the others go on.
+
+Weights are random: keras.utils.set_random_seed(per-model seed) before building, then biases, the
+BatchNormalization/LayerNormalization gamma, beta, moving mean and variance, PReLU alpha and embeddings
+are replaced by seeded random values, so none of them is the 0 or 1 a converter could get away with.
+"""
+import argparse
+import os
+import sys
+import traceback
+import zlib
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import record_io  # noqa: E402
+
+keras = None  # set in main() by record_io.import_keras
+
+COMMON_ACTIVATIONS = ["relu", "sigmoid", "tanh", "softmax", "softplus", "softsign", "selu", "elu",
+                      "exponential", "linear", "swish", "silu", "gelu", "hard_sigmoid"]
+EXTRA_ACTIVATIONS = ["relu6", "hard_swish", "hard_silu", "mish", "log_softmax", "leaky_relu"]
+JSON_PAIR = ("cnn",)
+
+BUILDERS = {}
+
+
+def builder(name):
+    def register(fn):
+        BUILDERS[name] = fn
+        return fn
+    return register
+
+
+def sequential(layers, name=None):
+    return keras.Sequential(layers, name=name)
+
+
+@builder("mlp")
+def build_mlp():
+    L = keras.layers
+    return sequential([
+        keras.Input((8,), name="features"),
+        L.Dense(16, activation="relu"),
+        L.Dropout(0.3),
+        L.Dense(12, activation="tanh", use_bias=False),
+        L.Dense(4, activation="softmax"),
+    ], name="mlp")
+
+
+@builder("cnn")
+def build_cnn():
+    L = keras.layers
+    return sequential([
+        keras.Input((16, 16, 3), name="image"),
+        L.Conv2D(8, 3, padding="same", activation="relu"),
+        L.BatchNormalization(),
+        L.MaxPooling2D(2),
+        L.Conv2D(12, 3, strides=2, padding="valid"),
+        L.ReLU(max_value=6),
+        L.ZeroPadding2D(1),
+        L.DepthwiseConv2D(3),
+        L.GlobalAveragePooling2D(),
+        L.Dense(5),
+    ], name="cnn")
+
+
+@builder("flatten_cnn")
+def build_flatten_cnn():
+    L = keras.layers
+    return sequential([
+        keras.Input((10, 10, 2), name="image"),
+        L.Conv2D(4, 3),
+        L.AveragePooling2D(2),
+        L.Flatten(),
+        L.Dense(6),
+    ], name="flatten_cnn")
+
+
+@builder("functional")
+def build_functional():
+    L = keras.layers
+    a = keras.Input((6,), name="input_a")
+    b = keras.Input((6,), name="input_b")
+    shared = L.Dense(6, activation="relu", name="shared_dense")
+    s = L.Add(name="add")([shared(a), shared(b)])
+    c1 = L.Concatenate(name="concat_sb")([s, b])
+    c2 = L.Concatenate(name="concat_bs")([b, s])
+    m = L.Multiply(name="multiply")([c1, c2])
+    probs = L.Dense(3, activation="sigmoid", name="probs")(m)
+    values = L.Dense(2, name="values")(m)
+    return keras.Model([a, b], [probs, values], name="functional")
+
+
+def supported_activations(names):
+    ok = []
+    for n in names:
+        try:
+            keras.activations.get(n)
+            ok.append(n)
+        except Exception as e:  # noqa: BLE001
+            print(f"  activations: skipping {n!r}: {e}")
+    return ok
+
+
+@builder("activations")
+def build_activations():
+    L = keras.layers
+    layers = [keras.Input((8,), name="features")]
+    for n in supported_activations(COMMON_ACTIVATIONS):
+        layers += [L.Dense(10, name=f"dense_{n}"), L.Activation(n, name=f"act_{n}")]
+    layers += [L.Dense(10, name="dense_leaky_relu_layer"), L.LeakyReLU(0.2, name="leaky_relu_layer"),
+               L.Dense(10, name="dense_prelu"), L.PReLU(name="prelu"),
+               L.Dense(10, name="dense_elu_layer"), L.ELU(0.5, name="elu_layer"),
+               L.Dense(10, name="dense_softmax_layer"), L.Softmax(axis=-1, name="softmax_layer")]
+    return sequential(layers, name="activations")
+
+
+@builder("activations_extra")
+def build_activations_extra():
+    L = keras.layers
+    layers = [keras.Input((8,), name="features")]
+    for n in supported_activations(EXTRA_ACTIVATIONS):
+        layers += [L.Dense(10, name=f"dense_{n}"), L.Activation(n, name=f"act_{n}")]
+    return sequential(layers, name="activations_extra")
+
+
+@builder("activations_parallel")
+def build_activations_parallel():
+    """Every activation applied side by side to one Dense output and concatenated, so each one's values
+    reach the output directly (in the chains above later layers squash the effect of earlier ones)."""
+    L = keras.layers
+    x = keras.Input((8,), name="features")
+    pre = L.Dense(10, name="pre")(x)
+    branches = [L.Activation(n, name=f"act_{n}")(pre)
+                for n in supported_activations(COMMON_ACTIVATIONS + EXTRA_ACTIVATIONS)]
+    branches += [L.LeakyReLU(0.2, name="leaky_relu_layer")(pre), L.PReLU(name="prelu")(pre),
+                 L.ELU(0.5, name="elu_layer")(pre), L.Softmax(axis=-1, name="softmax_layer")(pre)]
+    out = L.Concatenate(name="all")(branches)
+    return keras.Model(x, out, name="activations_parallel")
+
+
+@builder("rnn")
+def build_rnn():
+    L = keras.layers
+    return sequential([
+        keras.Input((5, 4), name="sequence"),
+        L.LSTM(6, return_sequences=True),
+        L.GRU(5, reset_after=True),
+        L.Dense(3),
+    ], name="rnn")
+
+
+@builder("rnn2")
+def build_rnn2():
+    L = keras.layers
+    return sequential([
+        keras.Input((5, 4), name="sequence"),
+        L.SimpleRNN(4, return_sequences=True, go_backwards=True),
+        L.Bidirectional(L.LSTM(3), merge_mode="concat"),
+        L.Dense(2),
+    ], name="rnn2")
+
+
+@builder("gru_v1")
+def build_gru_v1():
+    L = keras.layers
+    return sequential([keras.Input((5, 4), name="sequence"), L.GRU(4, reset_after=False)], name="gru_v1")
+
+
+@builder("embedding")
+def build_embedding():
+    L = keras.layers
+    tokens = keras.Input((7,), dtype="int32", name="tokens")
+    x = L.Embedding(20, 4)(tokens)
+    x = L.GlobalAveragePooling1D()(x)
+    out = L.Dense(2, name="logits")(x)
+    return keras.Model(tokens, out, name="embedding")
+
+
+@builder("conv1d")
+def build_conv1d():
+    L = keras.layers
+    return sequential([
+        keras.Input((12, 3), name="signal"),
+        L.Conv1D(6, 3, padding="causal", activation="relu"),
+        L.MaxPooling1D(2),
+        L.Conv1D(5, 2, dilation_rate=2),
+        L.GlobalMaxPooling1D(),
+    ], name="conv1d")
+
+
+@builder("conv3d")
+def build_conv3d():
+    L = keras.layers
+    return sequential([
+        keras.Input((6, 6, 6, 1), name="volume"),
+        L.Conv3D(4, 3, padding="same", activation="relu"),
+        L.MaxPooling3D(2),
+        L.Flatten(),
+        L.Dense(3),
+    ], name="conv3d")
+
+
+@builder("transformer")
+def build_transformer():
+    L = keras.layers
+    x = keras.Input((6, 8), name="tokens")
+    a = L.MultiHeadAttention(num_heads=2, key_dim=4, name="attention")(x, x)
+    h = L.LayerNormalization(name="norm1")(L.Add(name="residual1")([x, a]))
+    f = L.Dense(16, activation="gelu", name="ffn_in")(h)
+    f = L.Dense(8, name="ffn_out")(f)
+    out = L.LayerNormalization(name="norm2")(L.Add(name="residual2")([h, f]))
+    return keras.Model(x, out, name="transformer")
+
+
+@builder("nested")
+def build_nested():
+    L = keras.layers
+    inner = sequential([keras.Input((4,), name="shared_in"), L.Dense(5, activation="relu"), L.Dense(3)],
+                       name="shared_mlp")
+    left = keras.Input((4,), name="left")
+    right = keras.Input((4,), name="right")
+    x = L.Concatenate(name="concat")([inner(left), inner(right)])
+    out = L.Dense(2, name="head")(x)
+    return keras.Model([left, right], out, name="nested")
+
+
+def randomise_weights(model, seed):
+    """Replace the weights initialised to constants (biases, norm parameters, PReLU alpha) and the small
+    uniform embeddings by seeded random values; BatchNorm variances and gammas stay positive."""
+    rng = np.random.default_rng(seed)
+    for w in model.weights:
+        name = (getattr(w, "path", None) or w.name).split(":")[0]
+        leaf = name.split("/")[-1]
+        value = np.asarray(w.numpy() if hasattr(w, "numpy") else keras.backend.get_value(w))
+        if leaf in ("moving_variance", "gamma"):
+            new = rng.uniform(0.5, 1.5, value.shape)
+        elif leaf == "alpha":
+            new = rng.uniform(0.05, 0.5, value.shape)
+        elif leaf == "embeddings":
+            new = rng.standard_normal(value.shape)
+        elif leaf in ("bias", "beta", "moving_mean") or (value.size > 1 and np.all(value == value.flat[0])):
+            new = value + rng.normal(0.0, 0.3, value.shape)
+        else:
+            continue
+        w.assign(new.astype(value.dtype))
+
+
+def seed_for(name):
+    return zlib.crc32(name.encode()) % (2**31)
+
+
+def saved_files(name, version):
+    """(kind, files) pairs to write for a model: the first is the reference that io.npz is recorded from."""
+    files = [("h5", (f"{name}.h5",))]
+    if version == 3:
+        files.append(("keras", (f"{name}.keras",)))
+    if name in JSON_PAIR:
+        files.append(("json", (f"{name}.json", f"{name}.weights.h5")))
+        if version == 2:
+            # tf_keras writes the Keras 3 style layout (layers/NAME/vars/0) for a ".weights.h5" name and the
+            # legacy Keras 2 layout (layer_names / weight_names attributes) for any other ".h5" name.
+            files.append(("json", (f"{name}.json", f"{name}_weights.h5")))
+    return files
+
+
+def save(model, kind, paths):
+    if kind == "h5":
+        if version_of_keras() == 3:
+            model.save(paths[0])  # legacy HDF5, chosen by the .h5 suffix
+        else:
+            model.save(paths[0], save_format="h5")
+    elif kind == "keras":
+        model.save(paths[0])
+    else:
+        with open(paths[0], "w") as f:
+            f.write(model.to_json())
+        model.save_weights(paths[1])
+        if version_of_keras() == 2:
+            import h5py
+            with h5py.File(paths[1], "r") as f:
+                legacy = "layer_names" in f.attrs
+            if legacy != (not paths[1].endswith(".weights.h5")):
+                raise RuntimeError(f"{paths[1]}: unexpected weights layout (legacy: {legacy})")
+
+
+def version_of_keras():
+    return int(keras.__version__.split(".")[0])
+
+
+def remove(paths):
+    for p in paths:
+        if os.path.exists(p):
+            os.remove(p)
+
+
+def make_one(name, out_dir, version, failures):
+    print(f"{name}:")
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(seed_for(name))
+    try:
+        model = BUILDERS[name]()
+        randomise_weights(model, seed_for(name))
+    except Exception as e:  # noqa: BLE001
+        failures.append((name, f"build failed: {type(e).__name__}: {e}"))
+        print(f"  SKIP: {failures[-1][1]}")
+        traceback.print_exc(limit=2)
+        return
+    inputs = None
+    reference = None  # outputs of the first saved file reloaded; written to NAME.io.npz
+    io_path = os.path.join(out_dir, f"{name}.io.npz")
+    kept = set()  # files saved and verified so far (a JSON architecture can serve two weights files)
+
+    def skip(files, paths, why):
+        remove(p for p in paths if p not in kept)
+        failures.append((" + ".join(files), why))
+        print(f"  SKIP {failures[-1][0]}: {why}")
+
+    def max_diff(xs, ys):
+        return max((float(np.max(np.abs(a - b))) for a, b in zip(xs, ys) if a.size), default=0.0)
+
+    def same(xs, ys):
+        return len(xs) == len(ys) and all(a.shape == b.shape and np.allclose(a, b, atol=1e-5, rtol=1e-5)
+                                          for a, b in zip(xs, ys))
+
+    remove([io_path])
+    for kind, files in saved_files(name, version):
+        paths = [os.path.join(out_dir, f) for f in files]
+        remove(p for p in paths if p not in kept)
+        try:
+            save(model, kind, paths)
+        except Exception as e:  # noqa: BLE001
+            skip(files, paths, f"save failed: {type(e).__name__}: {e}")
+            continue
+        try:
+            reloaded = record_io.load_model(paths[0], paths[1] if len(paths) > 1 else None)
+            if inputs is None:
+                inputs = record_io.make_inputs(reloaded, seed=0)
+            outputs = record_io.run_model(reloaded, inputs)
+        except Exception as e:  # noqa: BLE001
+            skip(files, paths, f"reload failed: {type(e).__name__}: {e}")
+            continue
+        in_memory = record_io.run_model(model, inputs)
+        if not same(outputs, in_memory):
+            skip(files, paths, f"reloaded model differs from the in-memory one "
+                               f"(max diff {max_diff(outputs, in_memory)})")
+            continue
+        if reference is None:
+            reference = outputs
+            np.savez(io_path, **record_io.io_dict(inputs, outputs))
+            print(record_io.describe(reloaded, inputs, outputs))
+        elif not same(outputs, reference):
+            skip(files, paths, f"differs from {name}.io.npz (max diff {max_diff(outputs, reference)})")
+            continue
+        kept.update(paths)
+        sizes = ", ".join(f"{os.path.basename(p)} {os.path.getsize(p)} B" for p in paths)
+        print(f"  saved {sizes}; reloaded: max diff to the in-memory model "
+              f"{max_diff(outputs, in_memory):.3g}, to {name}.io.npz {max_diff(outputs, reference):.3g}")
+
+
+def check_dir(out_dir):
+    """Reload every saved file in out_dir and rerun the inputs of its NAME.io.npz."""
+    bad = 0
+    for io_name in sorted(f for f in os.listdir(out_dir) if f.endswith(".io.npz")):
+        name = io_name[: -len(".io.npz")]
+        io_path = os.path.join(out_dir, io_name)
+        for files in ([f"{name}.h5"], [f"{name}.keras"], [f"{name}.json", f"{name}.weights.h5"],
+                      [f"{name}.json", f"{name}_weights.h5"]):
+            paths = [os.path.join(out_dir, f) for f in files]
+            if not all(os.path.exists(p) for p in paths):
+                continue
+            keras.backend.clear_session()
+            try:
+                model = record_io.load_model(paths[0], paths[1] if len(paths) > 1 else None)
+                ok, worst = record_io.check(model, io_path)
+            except Exception as e:  # noqa: BLE001
+                ok, worst = False, f"{type(e).__name__}: {e}"
+            bad += not ok
+            shown = " + ".join(os.path.basename(p) for p in paths)
+            print(f"{'ok' if ok else 'MISMATCH'} {shown} vs {io_name}: max diff {worst}")
+    return bad
+
+
+def main():
+    global keras
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", help="writes OUT_DIR/k3 or OUT_DIR/k2")
+    parser.add_argument("--keras", type=int, choices=(2, 3), default=3)
+    parser.add_argument("--models", nargs="+", choices=sorted(BUILDERS), default=list(BUILDERS))
+    parser.add_argument("--check", action="store_true", help="only reload the saved files and compare")
+    args = parser.parse_args()
+    keras = record_io.import_keras(legacy=args.keras == 2)
+    out_dir = os.path.join(args.out_dir, f"k{args.keras}")
+    os.makedirs(out_dir, exist_ok=True)
+    print(f"Keras {keras.__version__} -> {out_dir}")
+    if args.check:
+        return 1 if check_dir(out_dir) else 0
+    failures = []
+    for name in args.models:
+        make_one(name, out_dir, args.keras, failures)
+    if failures:
+        print("skipped:")
+        for what, why in failures:
+            print(f"  {what}: {why}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
