@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
         .testTarget(name: "NumPyTests", dependencies: ["NumPy"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "ONNX", "NumPy"]),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
         .testTarget(name: "RewriteTests", dependencies: ["Rewrite", "ONNX"]),
         .testTarget(name: "ParityTests", dependencies: ["Parity", "Interpreter", "ONNX"]),

@@ -20,5 +20,14 @@ static inline hid_t chdf5_t_native_uint32(void) { return H5T_NATIVE_UINT32; }
 static inline hid_t chdf5_t_native_int64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t chdf5_t_native_uint64(void) { return H5T_NATIVE_UINT64; }
 static inline hid_t chdf5_t_c_s1(void) { return H5T_C_S1; }
+// Big-endian file types: the tests write them to check that libhdf5 converts byte order on read.
+static inline hid_t chdf5_t_ieee_f32be(void) { return H5T_IEEE_F32BE; }
+static inline hid_t chdf5_t_std_i64be(void) { return H5T_STD_I64BE; }
+// The property-list class for dataset creation (chunking, deflate), used by the test fixtures.
+static inline hid_t chdf5_p_dataset_create(void) { return H5P_DATASET_CREATE; }
+// The default error stack, for turning off automatic printing and for walking the messages.
+static inline hid_t chdf5_e_default(void) { return H5E_DEFAULT; }
+// The size that marks a string type as variable-length (`(size_t)-1`).
+static inline size_t chdf5_t_variable(void) { return H5T_VARIABLE; }
 
 #endif
