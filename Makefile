@@ -22,6 +22,8 @@ test: deps
 demo: release
 	$(TOOL) inspect $(DEMO_MODEL)
 	$(TOOL) run $(DEMO_MODEL) --repeat 20
+	@mkdir -p out
+	$(TOOL) keras testdata/keras/k3/cnn.keras -o out/cnn_keras.onnx --reference testdata/keras/k3/cnn.io.npz
 
 # Every model of onnx's backend node suite must survive `optimize --rules none` unchanged.
 roundtrip: release

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Rewrite", targets: ["Rewrite"]),
         .library(name: "Interpreter", targets: ["Interpreter"]),
         .library(name: "Parity", targets: ["Parity"]),
+        .library(name: "KerasFrontend", targets: ["KerasFrontend"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -52,13 +53,17 @@ let package = Package(
             ]),
         // Parity: comparisons, tolerances, conformance runs and reports.
         .target(name: "Parity", dependencies: ["ONNX", "TensorIO", "Interpreter", "NumPy"]),
+        // Keras frontend: .h5 / .keras / JSON readers, then a table of layer → ONNX mappings.
+        .target(
+            name: "KerasFrontend",
+            dependencies: ["ONNX", "HDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Rewrite engine: rules, passes, target profiles.
         .target(name: "Rewrite", dependencies: ["ONNX"]),
         // The CLI.
         .executableTarget(
             name: "onnx-convert",
             dependencies: [
-                "ONNX", "TensorIO", "Rewrite", "Interpreter", "Parity", "NumPy",
+                "ONNX", "TensorIO", "Rewrite", "Interpreter", "Parity", "NumPy", "KerasFrontend",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -70,6 +75,7 @@ let package = Package(
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
         .testTarget(name: "RewriteTests", dependencies: ["Rewrite", "ONNX"]),
         .testTarget(name: "ParityTests", dependencies: ["Parity", "Interpreter", "ONNX"]),
+        .testTarget(name: "KerasFrontendTests", dependencies: ["KerasFrontend", "Interpreter", "TensorIO", "ONNX"]),
         .testTarget(name: "CLITests", dependencies: ["onnx-convert", "ONNX", "NumPy"]),
     ]
 )

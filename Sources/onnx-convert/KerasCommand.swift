@@ -1,9 +1,20 @@
 import ArgumentParser
+import Foundation
+import Interpreter
+import KerasFrontend
+import ONNX
+import Parity
+import TensorIO
 
 struct KerasCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keras",
-        abstract: "Convert a Keras model (.h5, .keras, or architecture .json + weights .h5) to ONNX.")
+        abstract: "Convert a Keras model (.h5, .keras, or architecture .json + weights .h5) to ONNX.",
+        discussion: """
+            Keras 2 (tf.keras, tf-keras) and Keras 3 models. Inputs keep Keras's layout (channels last). \
+            With --reference, the written model is run on the reference interpreter against the recorded \
+            outputs of an .io.npz (converters/keras/record_io.py) and the largest error is printed.
+            """)
 
     @Argument(help: "The Keras model: .h5, .keras, or .json (architecture).", completion: .file())
     var model: String
@@ -13,7 +24,63 @@ struct KerasCommand: ParsableCommand {
 
     @OptionGroup var output: OutputOptions
 
+    @Option(help: "The ai.onnx opset to write (13 to 21).")
+    var opset = 17
+
+    @Option(help: "Fix the batch dimension (default: symbolic 'batch').")
+    var batchSize: Int?
+
+    @Option(help: "An .io.npz of Keras inputs and outputs: check the converted model against it.")
+    var reference: String?
+
+    @Option(help: "Largest allowed max |error| / max |reference| per output, with --reference.")
+    var tolerance = 1e-4
+
+    func validate() throws {
+        guard KerasImportOptions.supportedOpsets.contains(opset) else {
+            throw ValidationError("--opset must be within \(KerasImportOptions.supportedOpsets)")
+        }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+    }
+
     func run() throws {
-        throw CLIFailure(.badInput, "\(model): Keras conversion is not yet supported by this build")
+        let start = DispatchTime.now().uptimeNanoseconds
+        let (converted, summary) = try reportingFailures(file: model) { () throws -> (Model, KerasImportSummary) in
+            do {
+                let file = try KerasModelFile.load(model: model, weights: weights)
+                return try file.convert(options: KerasImportOptions(opset: opset, batchSize: batchSize))
+            } catch let error as KerasError {
+                if case .unsupportedLayers = error { throw CLIFailure(.unsupported, "\(model): \(error)") }
+                throw error
+            }
+        }
+        try reportingFailures(file: output.output) { _ = try ModelFile.save(converted, to: output.url) }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print("layers \(summary.layers), nodes \(summary.nodes), parameters \(summary.parameters), "
+              + "transposes \(summary.transposes), \(String(format: "%.3f", seconds)) s → \(output.output)")
+        if let reference { try checkParity(converted, against: reference) }
+    }
+
+    /// Runs the converted model on the recorded inputs; exit 1 when an output is off by more than the tolerance.
+    private func checkParity(_ converted: Model, against reference: String) throws {
+        guard let graph = converted.graph else { return }
+        let bundle = try reportingFailures(file: reference) { try IOBundle.read(from: URL(fileURLWithPath: reference), for: graph) }
+        let interpreter = try reportingFailures(file: output.output) { try Interpreter(model: converted) }
+        var feeds: [String: RuntimeValue] = [:]
+        for tensor in bundle.inputs { feeds[tensor.name] = .tensor(try reportingFailures(file: reference) { try TensorValue(tensor) }) }
+        let result = try reportingFailures(file: output.output) { try interpreter.run(feeds) }
+        var worst = 0.0
+        for (expected, (name, value)) in zip(bundle.outputs, result.outputs) {
+            guard let ours = value.tensor?.doubles(), let theirs = try? TensorValue(expected).doubles(), ours.count == theirs.count else {
+                throw CLIFailure(.parityFailure, "\(reference): output '\(name)' does not match the recorded output's shape")
+            }
+            let scale = max(theirs.map(abs).max() ?? 0, 1e-12)
+            let error = zip(ours, theirs).map { abs($0 - $1) }.max() ?? 0
+            worst = max(worst, error / scale)
+            print(String(format: "parity %@: max |error| / max |keras| = %.2e", name, error / scale))
+        }
+        guard worst <= tolerance else {
+            throw CLIFailure(.parityFailure, "\(reference): error \(String(format: "%.2e", worst)) exceeds the tolerance \(tolerance)")
+        }
     }
 }

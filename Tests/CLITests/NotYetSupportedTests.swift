@@ -3,7 +3,7 @@ import Testing
 
 /// The commands whose subsystems have not landed (the converters, parity): with plausible arguments they
 /// exit 2 with one line `error: <input>: … not yet supported …` and write nothing. A command leaves this
-/// list when its subsystem lands (`run` and `conformance` have; their bad inputs are in BadInputTests).
+/// list when its subsystem lands (`run`, `conformance` and `keras` have; their bad inputs are in BadInputTests and KerasCommandTests).
 @Suite struct NotYetSupportedTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var command: String
@@ -15,9 +15,6 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(command: "keras", inputs: ["model.h5"], options: ["-o", "out.onnx"]),
-        Case(command: "keras", inputs: ["model.keras"], options: ["--output", "out.onnx"]),
-        Case(command: "keras", inputs: ["model.json", "weights.h5"], options: ["-o", "out.onnx"]),
         Case(command: "torch", inputs: ["model.pt"], options: ["-o", "out.onnx"]),
         Case(command: "torch", inputs: ["model.pt2"], options: ["-o", "out.onnx"]),
         Case(command: "mxnet", inputs: ["resnet-symbol.json", "resnet-0000.params"], options: ["-o", "out.onnx"]),

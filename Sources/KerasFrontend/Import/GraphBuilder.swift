@@ -1,0 +1,88 @@
+import Foundation
+import ONNX
+
+/// A tensor of the Keras model as the importer sees it: its ONNX value name and its Keras shape (Keras
+/// layout, batch first; nil for a size unknown until run time).
+public struct KerasTensor: Sendable, Equatable {
+    public var name: String
+    public var shape: [Int?]
+
+    public var rank: Int { shape.count }
+}
+
+/// Collects the nodes and initializers of the graph being written, with unique names, each node named
+/// after the Keras layer it comes from and carrying that layer in its metadata (so parity can point back).
+final class GraphBuilder {
+    private(set) var nodes: [Node] = []
+    private(set) var initializers: [Tensor] = []
+    private var taken: Set<String> = []
+    let opset: Int
+    /// The layer whose nodes are being added.
+    var layer: KerasError.LayerID = KerasError.LayerID("", "")
+
+    init(opset: Int) { self.opset = opset }
+
+    /// A value or node name not used before, made from `base`.
+    func fresh(_ base: String) -> String {
+        var name = base, index = 1
+        while taken.contains(name) {
+            name = "\(base)_\(index)"
+            index += 1
+        }
+        taken.insert(name)
+        return name
+    }
+
+    /// Reserves names already given (graph inputs).
+    func reserve(_ name: String) { taken.insert(name) }
+
+    /// Adds a node of the current layer; returns its output names.
+    @discardableResult
+    func add(_ opType: String, _ inputs: [String], outputs: Int = 1, _ attributes: [Attribute] = [],
+             named outputNames: [String]? = nil) -> [String] {
+        let base = "\(layer.name)/\(opType)"
+        let names = outputNames ?? (0..<outputs).map { fresh(outputs == 1 ? base : "\(base):\($0)") }
+        nodes.append(Node(opType: opType, name: fresh(base), inputs: inputs, outputs: names, attributes: attributes,
+                          metadata: [MetadataEntry(key: "keras_layer", value: layer.name),
+                                     MetadataEntry(key: "keras_class", value: layer.className)]))
+        return names
+    }
+
+    /// `add` for one output.
+    func op(_ opType: String, _ inputs: [String], _ attributes: [Attribute] = []) -> String {
+        add(opType, inputs, attributes)[0]
+    }
+
+    func floats(_ base: String, _ values: [Float], dims: [Int]) -> String {
+        let name = fresh("\(layer.name)/\(base)")
+        initializers.append(Tensor(name: name, dims: dims.map(Int64.init), floats: values))
+        return name
+    }
+
+    func scalar(_ base: String, _ value: Float) -> String { floats(base, [value], dims: []) }
+
+    func int64s(_ base: String, _ values: [Int64]) -> String {
+        let name = fresh("\(layer.name)/\(base)")
+        initializers.append(Tensor(name: name, dataType: .int64, dims: [Int64(values.count)],
+                                   raw: values.withUnsafeBytes { Data($0) }))
+        return name
+    }
+
+    /// Renames the last node's output (graph outputs keep the Keras output layer's name).
+    func renameOutput(_ old: String, to new: String) -> Bool {
+        guard let index = nodes.lastIndex(where: { $0.outputs.contains(old) }),
+              let slot = nodes[index].outputs.firstIndex(of: old) else { return false }
+        nodes[index].outputs[slot] = new
+        for i in nodes.indices where i > index {
+            nodes[i].inputs = nodes[i].inputs.map { $0 == old ? new : $0 }
+        }
+        return true
+    }
+}
+
+extension Attribute {
+    static func int(_ name: String, _ value: Int) -> Attribute { Attribute(name: name, value: .int(Int64(value))) }
+    static func ints(_ name: String, _ values: [Int]) -> Attribute { Attribute(name: name, value: .ints(values.map(Int64.init))) }
+    static func float(_ name: String, _ value: Float) -> Attribute { Attribute(name: name, value: .float(value)) }
+    static func string(_ name: String, _ value: String) -> Attribute { Attribute(name: name, value: .string(Data(value.utf8))) }
+}

@@ -1,0 +1,88 @@
+/// One weight array of a layer, in Keras's own layout (Dense kernel [in, out], Conv2D kernel
+/// [kh, kw, in, out], …).
+public struct KerasWeight: Sendable, Equatable {
+    public let name: String
+    public let shape: [Int]
+    public let values: [Float]
+
+    public init(name: String, shape: [Int], values: [Float]) {
+        self.name = name
+        self.shape = shape
+        self.values = values
+    }
+}
+
+/// Where a model's weights come from (.h5 `model_weights`, a `save_weights` file, a .keras zip).
+public protocol KerasWeightSource {
+    /// The weights of `layer` in Keras's order (`layer.weights`); `scope` names the enclosing nested
+    /// models, outermost first. [] for a layer without weights.
+    func weights(for layer: KerasLayer, scope: [String]) throws -> [KerasWeight]
+}
+
+/// What a layer mapping sees of one call of its layer.
+struct LayerContext {
+    let layer: KerasLayer
+    let call: KerasCall
+    let inputs: [KerasTensor]
+    let weights: [KerasWeight]
+    let builder: GraphBuilder
+    let kerasVersion: Int
+
+    var config: JSONValue { layer.config }
+
+    func fail(_ what: String) -> KerasError { KerasError.layer(layer.id, what) }
+
+    /// The only input, for layers that take one tensor.
+    func input() throws -> KerasTensor {
+        guard inputs.count == 1, let only = inputs.first else { throw fail("expects 1 input, got \(inputs.count)") }
+        return only
+    }
+
+    func string(_ key: String, default fallback: String? = nil) throws -> String {
+        if let value = config[key]?.string { return value }
+        if let fallback, config[key] == nil || config[key]?.isNull == true { return fallback }
+        throw fail("option '\(key)' is missing or not a string")
+    }
+
+    func bool(_ key: String, default fallback: Bool) throws -> Bool {
+        guard let value = config[key], !value.isNull else { return fallback }
+        guard let flag = value.bool else { throw fail("option '\(key)' is not true or false") }
+        return flag
+    }
+
+    func int(_ key: String, default fallback: Int? = nil) throws -> Int {
+        if let value = config[key]?.int { return value }
+        if let fallback, config[key] == nil || config[key]?.isNull == true { return fallback }
+        throw fail("option '\(key)' is missing or not an integer")
+    }
+
+    func float(_ key: String, default fallback: Float? = nil) throws -> Float {
+        if let value = config[key]?.double { return Float(value) }
+        if let fallback, config[key] == nil || config[key]?.isNull == true { return fallback }
+        throw fail("option '\(key)' is missing or not a number")
+    }
+
+    /// An integer or a list of `count` integers (Keras accepts `strides=2` and `strides=(2, 2)`).
+    func ints(_ key: String, count: Int, default fallback: Int? = nil) throws -> [Int] {
+        if let single = config[key]?.int { return [Int](repeating: single, count: count) }
+        if let list = config[key]?.array {
+            let values = list.compactMap(\.int)
+            guard values.count == list.count, values.count == count else { throw fail("option '\(key)' is not \(count) integers") }
+            return values
+        }
+        if let fallback { return [Int](repeating: fallback, count: count) }
+        throw fail("option '\(key)' is missing")
+    }
+
+    /// The `index`-th weight, checked against the shape the layer's config implies.
+    func weight(_ index: Int, _ what: String, shape: [Int]? = nil) throws -> KerasWeight {
+        guard index < weights.count else {
+            throw KerasError.weights(layer.id, "\(what) is missing (\(weights.count) weight arrays found)")
+        }
+        let weight = weights[index]
+        if let shape, weight.shape != shape {
+            throw KerasError.weights(layer.id, "\(what) has shape \(weight.shape), expected \(shape)")
+        }
+        return weight
+    }
+}

@@ -1,0 +1,57 @@
+import ONNX
+
+/// Dense, Embedding, Rescaling, and the layers that are the identity at inference (Dropout and the noise
+/// layers, ActivityRegularization, Identity).
+enum CoreLayers {
+    static let inferenceIdentities = ["Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+                                      "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization",
+                                      "Identity"]
+
+    static let mappings: [String: LayerMapping] = {
+        var table: [String: LayerMapping] = ["Dense": dense, "Embedding": embedding, "Rescaling": rescaling]
+        for name in inferenceIdentities { table[name] = { c in [try c.input()] } }
+        return table
+    }()
+
+    /// y = activation(x · kernel + bias), over the last axis of any rank.
+    private static func dense(_ c: LayerContext) throws -> [KerasTensor] {
+        let x = try c.input()
+        guard let inputSize = x.shape.last ?? nil else { throw c.fail("the last input axis must have a known size") }
+        let units = try c.int("units")
+        let useBias = try c.bool("use_bias", default: true)
+        let kernel = try c.weight(0, "kernel", shape: [inputSize, units])
+        let b = c.builder
+        var y = b.op("MatMul", [x.name, b.floats("kernel", kernel.values, dims: kernel.shape)])
+        if useBias {
+            let bias = try c.weight(1, "bias", shape: [units])
+            y = b.op("Add", [y, b.floats("bias", bias.values, dims: bias.shape)])
+        }
+        y = try ActivationLayers.apply(try c.string("activation", default: "linear"), to: y, c)
+        return [KerasTensor(name: y, shape: Array(x.shape.dropLast()) + [units])]
+    }
+
+    /// Rows of the embedding matrix picked by integer indices.
+    private static func embedding(_ c: LayerContext) throws -> [KerasTensor] {
+        let x = try c.input()
+        let rows = try c.int("input_dim"), width = try c.int("output_dim")
+        let table = try c.weight(0, "embeddings", shape: [rows, width])
+        let y = c.builder.op("Gather", [c.builder.floats("embeddings", table.values, dims: table.shape), x.name])
+        return [KerasTensor(name: y, shape: x.shape + [width])]
+    }
+
+    /// y = x · scale + offset (scalars, or per-channel lists).
+    private static func rescaling(_ c: LayerContext) throws -> [KerasTensor] {
+        let x = try c.input()
+        let b = c.builder
+        func constant(_ key: String, _ fallback: Float) throws -> String {
+            if let list = c.config[key]?.array {
+                let values = list.compactMap(\.double).map(Float.init)
+                guard values.count == list.count else { throw c.fail("option '\(key)' is not a list of numbers") }
+                return b.floats(key, values, dims: [values.count])
+            }
+            return b.scalar(key, try c.float(key, default: fallback))
+        }
+        let y = b.op("Add", [b.op("Mul", [x.name, try constant("scale", 1)]), try constant("offset", 0)])
+        return [KerasTensor(name: y, shape: x.shape)]
+    }
+}

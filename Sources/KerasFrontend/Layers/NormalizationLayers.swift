@@ -1,0 +1,73 @@
+import Foundation
+import ONNX
+
+/// BatchNormalization (inference: the moving statistics folded into one scale and shift per channel, applied
+/// on the channels-last tensor with broadcasting, so no layout change) and LayerNormalization.
+enum NormalizationLayers {
+    static let mappings: [String: LayerMapping] = [
+        "BatchNormalization": batchNormalization,
+        "LayerNormalization": layerNormalization,
+    ]
+
+    private static func axis(_ c: LayerContext, rank: Int) throws -> Int {
+        let raw = c.config["axis"]?.int ?? c.config["axis"]?.array?.first?.int ?? -1
+        if let list = c.config["axis"]?.array, list.count > 1 { throw c.fail("normalisation over several axes \(list) is not supported") }
+        let axis = raw < 0 ? raw + rank : raw
+        guard axis >= 1, axis < rank else { throw c.fail("axis \(raw) does not fit an input of rank \(rank)") }
+        return axis
+    }
+
+    /// Per-channel constants shaped to broadcast along `axis` of a rank-`rank` tensor.
+    private static func channelDims(_ count: Int, axis: Int, rank: Int) -> [Int] {
+        (0..<rank).map { $0 == axis ? count : 1 }.dropFirst().map { $0 }
+    }
+
+    /// y = x·a + b with a = γ/√(var + ε), b = β − mean·a (weights: γ if scale, β if center, mean, variance).
+    private static func batchNormalization(_ c: LayerContext) throws -> [KerasTensor] {
+        let x = try c.input()
+        let axis = try axis(c, rank: x.rank)
+        guard let channels = x.shape[axis] else { throw c.fail("the channel axis must have a known size") }
+        let scale = try c.bool("scale", default: true), center = try c.bool("center", default: true)
+        let epsilon = Double(try c.float("epsilon", default: 1e-3))
+        var index = 0
+        func next(_ what: String) throws -> [Float] {
+            defer { index += 1 }
+            return try c.weight(index, what, shape: [channels]).values
+        }
+        let gamma = scale ? try next("gamma") : [Float](repeating: 1, count: channels)
+        let beta = center ? try next("beta") : [Float](repeating: 0, count: channels)
+        let mean = try next("moving_mean"), variance = try next("moving_variance")
+        guard index == c.weights.count else { throw KerasError.weights(c.layer.id, "\(c.weights.count) arrays, expected \(index)") }
+        var a = [Float](repeating: 0, count: channels), shift = a
+        for i in 0..<channels {
+            let factor = Double(gamma[i]) / (Double(variance[i]) + epsilon).squareRoot()
+            a[i] = Float(factor)
+            shift[i] = Float(Double(beta[i]) - Double(mean[i]) * factor)
+        }
+        let dims = channelDims(channels, axis: axis, rank: x.rank)
+        let b = c.builder
+        let y = b.op("Add", [b.op("Mul", [x.name, b.floats("scale", a, dims: dims)]), b.floats("shift", shift, dims: dims)])
+        return [KerasTensor(name: y, shape: x.shape)]
+    }
+
+    /// LayerNormalization over the last axis (opset 17's op; mean and variance spelled out before that).
+    private static func layerNormalization(_ c: LayerContext) throws -> [KerasTensor] {
+        let x = try c.input()
+        let axis = try axis(c, rank: x.rank)
+        guard axis == x.rank - 1, let width = x.shape[axis] else { throw c.fail("only the last axis, of known size, is supported") }
+        let epsilon = try c.float("epsilon", default: 1e-3)
+        let scale = try c.bool("scale", default: true), center = try c.bool("center", default: true)
+        let gamma = scale ? try c.weight(0, "gamma", shape: [width]).values : [Float](repeating: 1, count: width)
+        let beta = center ? try c.weight(scale ? 1 : 0, "beta", shape: [width]).values : [Float](repeating: 0, count: width)
+        let b = c.builder
+        let g = b.floats("gamma", gamma, dims: [width]), s = b.floats("beta", beta, dims: [width])
+        if b.opset >= 17 {
+            return [KerasTensor(name: b.op("LayerNormalization", [x.name, g, s], [.int("axis", -1), .float("epsilon", epsilon)]), shape: x.shape)]
+        }
+        let mean = PoolingLayers.reduce("ReduceMean", x.name, axes: [-1], keepDims: true, b)
+        let centered = b.op("Sub", [x.name, mean])
+        let variance = PoolingLayers.reduce("ReduceMean", b.op("Mul", [centered, centered]), axes: [-1], keepDims: true, b)
+        let normalized = b.op("Div", [centered, b.op("Sqrt", [b.op("Add", [variance, b.scalar("epsilon", epsilon)])])])
+        return [KerasTensor(name: b.op("Add", [b.op("Mul", [normalized, g]), s]), shape: x.shape)]
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import HDF5
+import ONNX
+import ZIPFoundation
+
+/// Weights in Keras's HDF5 layout, written by `model.save("x.h5")` (group `model_weights`) and by Keras 2's
+/// `save_weights` (the root group): one group per top-level layer, whose `weight_names` attribute lists
+/// its arrays in `layer.weights` order, each stored at that name below the group ("dense/kernel:0" in
+/// Keras 2, "dense/kernel" in Keras 3). A nested model's group lists the weights of all its layers.
+struct KerasH5Weights: KerasWeightSource {
+    let group: HDF5Group
+
+    func weights(for layer: KerasLayer, scope: [String]) throws -> [KerasWeight] {
+        let top = scope.first ?? layer.name
+        guard group.memberKind(top) == .group else { return [] }
+        let layerGroup = try group.group(top)
+        var names = try layerGroup.attribute("weight_names")?.stringsValue ?? []
+        if !scope.isEmpty {
+            // Inside a nested model: the arrays whose path names this layer before the variable name.
+            names = names.filter { $0.split(separator: "/").dropLast().contains(Substring(layer.name)) }
+        }
+        return try names.map { name in
+            let dataset = try layerGroup.dataset(name)
+            return KerasWeight(name: name, shape: dataset.shape, values: try dataset.readFloats())
+        }
+    }
+}
+
+/// A Keras model file read into its architecture and a weight source.
+public struct KerasModelFile {
+    public let model: KerasModel
+    let weights: any KerasWeightSource
+    /// Kept open while the weights are read.
+    private let files: [HDF5File]
+
+    /// Converts the model with its weights.
+    public func convert(options: KerasImportOptions = KerasImportOptions()) throws -> (Model, KerasImportSummary) {
+        try KerasImporter.convert(model, weights: weights, options: options)
+    }
+
+    /// `.h5` full model, `.keras` zip, or an architecture `.json` with its weights `.h5`.
+    public static func load(model path: String, weights weightsPath: String? = nil) throws -> KerasModelFile {
+        let url = URL(fileURLWithPath: path)
+        switch url.pathExtension.lowercased() {
+        case "keras":
+            return try loadZip(url)
+        case "json":
+            guard let weightsPath else { throw KerasError.malformedConfig("an architecture .json needs its weights .h5 as well") }
+            let model = try KerasModel.parse(try JSONValue.parse(try Data(contentsOf: url)))
+            let file = try HDF5File(path: weightsPath)
+            let root = file.root
+            let group = root.memberKind("model_weights") == .group ? try root.group("model_weights") : root
+            return KerasModelFile(model: model, weights: try weightSource(group, model: model), files: [file])
+        default:
+            let file = try HDF5File(path: path)
+            let root = file.root
+            guard let config = try root.attribute("model_config")?.stringValue else {
+                throw KerasError.malformedConfig("no model_config attribute (a weights-only file? pass the architecture .json first)")
+            }
+            var model = try KerasModel.parse(try JSONValue.parse(Data(config.utf8)))
+            // The file's `keras_version` attribute is surer than the config's dialect.
+            if let version = try root.attribute("keras_version")?.stringValue,
+               let major = version.split(separator: ".").first.flatMap({ Int($0) }) {
+                model.kerasVersion = major
+            }
+            guard root.memberKind("model_weights") == .group else { throw KerasError.malformedConfig("no model_weights group") }
+            return KerasModelFile(model: model, weights: try weightSource(try root.group("model_weights"), model: model), files: [file])
+        }
+    }
+
+    /// A .keras zip: `config.json` and `model.weights.h5`. libhdf5 reads files, so the weights are copied
+    /// to a temporary file that is removed as soon as it is open (the open file stays readable).
+    private static func loadZip(_ url: URL) throws -> KerasModelFile {
+        let archive: Archive
+        do {
+            archive = try Archive(url: url, accessMode: .read)
+        } catch {
+            throw KerasError.malformedConfig("not a .keras zip archive (\(error))")
+        }
+        let config = try member("config.json", of: archive)
+        let model = try KerasModel.parse(try JSONValue.parse(config))
+        let weights = try member("model.weights.h5", of: archive)
+        let temporary = FileManager.default.temporaryDirectory
+            .appendingPathComponent("onnx-convert-\(UUID().uuidString).weights.h5")
+        try weights.write(to: temporary)
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        let file = try HDF5File(path: temporary.path)
+        let root = file.root
+        let group = root.memberKind("layers") == .group ? try root.group("layers") : root
+        return KerasModelFile(model: model, weights: KerasVarsWeights(group: group, model: model), files: [file])
+    }
+
+    private static func member(_ name: String, of archive: Archive) throws -> Data {
+        guard let entry = archive[name] else { throw KerasError.malformedConfig("the .keras archive has no \(name)") }
+        var bytes = Data()
+        do {
+            let checksum = try archive.extract(entry) { bytes.append($0) }
+            guard checksum == entry.checksum, UInt64(bytes.count) == entry.uncompressedSize else {
+                throw KerasError.malformedConfig("\(name) in the .keras archive is damaged")
+            }
+        } catch let error as KerasError {
+            throw error
+        } catch {
+            throw KerasError.malformedConfig("\(name) in the .keras archive is damaged (\(error))")
+        }
+        return bytes
+    }
+
+    /// The layer-per-group layout of Keras 2 and of Keras 3's legacy .h5; Keras 3's `.weights.h5` (from
+    /// `save_weights`) keeps `layers/<name>/vars/<i>` instead.
+    private static func weightSource(_ group: HDF5Group, model: KerasModel) throws -> any KerasWeightSource {
+        if group.memberKind("layers") == .group, try group.attribute("layer_names") == nil {
+            return KerasVarsWeights(group: try group.group("layers"), model: model)
+        }
+        return KerasH5Weights(group: group)
+    }
+}
+
+/// Keras 3's own weights layout (`model.weights.h5` inside a .keras zip, and `.weights.h5` files):
+/// `layers/<key>/vars/0, 1…` in `layer.weights` order, nested models as `layers/<key>/layers/<key>`. The key
+/// is not the layer's name but its class in snake_case, made unique in layer order (`dense`, `dense_1`,
+/// `p_re_lu`); Keras 3.15 also writes the layer's name as the `name` attribute of its `vars` group.
+struct KerasVarsWeights: KerasWeightSource {
+    let group: HDF5Group
+    let model: KerasModel
+
+    func weights(for layer: KerasLayer, scope: [String]) throws -> [KerasWeight] {
+        var container = group
+        var layers = model.layers
+        for name in scope {
+            guard let outer = layers.first(where: { $0.name == name }), let submodel = outer.submodel,
+                  let key = try key(of: outer, among: layers, in: container) else { return [] }
+            container = try container.group(key + "/layers")
+            layers = submodel.layers
+        }
+        guard let key = try key(of: layer, among: layers, in: container) else { return [] }
+        let layerGroup = try container.group(key)
+        guard layerGroup.memberKind("vars") == .group else { return [] }
+        let vars = try layerGroup.group("vars")
+        let names = try vars.memberNames().sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
+        return try names.map { name in
+            let dataset = try vars.dataset(name)
+            return KerasWeight(name: "\(key)/vars/\(name)", shape: dataset.shape, values: try dataset.readFloats())
+        }
+    }
+
+    /// The group key of `layer`: the group whose `vars` say its name, else its snake_case class key.
+    private func key(of layer: KerasLayer, among layers: [KerasLayer], in container: HDF5Group) throws -> String? {
+        for member in try container.memberNames() where container.memberKind(member + "/vars") == .group {
+            if try container.group(member + "/vars").attribute("name")?.stringValue == layer.name { return member }
+        }
+        var counts: [String: Int] = [:]
+        for candidate in layers {
+            let base = Self.snakeCase(candidate.className)
+            let count = counts[base, default: 0]
+            counts[base] = count + 1
+            if candidate.name == layer.name {
+                let key = count == 0 ? base : "\(base)_\(count)"
+                return container.memberKind(key) == .group ? key : nil
+            }
+        }
+        return nil
+    }
+
+    /// Keras's `to_snake_case`: "BatchNormalization" → "batch_normalization", "PReLU" → "p_re_lu".
+    static func snakeCase(_ name: String) -> String {
+        let characters = Array(name)
+        var out = ""
+        for (i, ch) in characters.enumerated() {
+            if i > 0, ch.isUppercase {
+                let previous = characters[i - 1]
+                let nextIsLower = i + 1 < characters.count && characters[i + 1].isLowercase
+                if previous.isLowercase || (nextIsLower && previous != "_") { out.append("_") }
+            }
+            out.append(ch)
+        }
+        return out.lowercased()
+    }
+}

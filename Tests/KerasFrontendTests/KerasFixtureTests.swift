@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import ONNX
+import TensorIO
+import Interpreter
+@testable import KerasFrontend
+
+/// The Keras fixtures of testdata/keras (written by Keras 2 and 3 through converters/keras/make_fixtures.py,
+/// with outputs recorded by Keras from the reloaded files): each converts, and the converted model run by
+/// the reference interpreter matches Keras's outputs within max |error| / max |keras| ≤ 1e-4.
+@Suite struct KerasFixtureTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("testdata/keras")
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var folder: String
+        var model: String
+        var weights: String?
+        var io: String
+        var testDescription: String { "\(folder)/\(model)" + (weights.map { " + \($0)" } ?? "") }
+    }
+
+    static let models = ["mlp", "cnn", "flatten_cnn", "functional", "activations", "activations_extra",
+                         "activations_parallel", "embedding", "conv1d", "conv3d", "nested"]
+
+    static let cases: [Case] = {
+        var cases: [Case] = []
+        for name in models {
+            cases.append(Case(folder: "k2", model: "\(name).h5", io: "\(name).io.npz"))
+            cases.append(Case(folder: "k3", model: "\(name).h5", io: "\(name).io.npz"))
+            cases.append(Case(folder: "k3", model: "\(name).keras", io: "\(name).io.npz"))
+        }
+        cases.append(Case(folder: "k2", model: "cnn.json", weights: "cnn_weights.h5", io: "cnn.io.npz"))
+        cases.append(Case(folder: "k2", model: "cnn.json", weights: "cnn.weights.h5", io: "cnn.io.npz"))
+        cases.append(Case(folder: "k3", model: "cnn.json", weights: "cnn.weights.h5", io: "cnn.io.npz"))
+        return cases
+    }()
+
+    /// Converts, runs the converted model on the recorded inputs, returns the worst relative error.
+    static func worstError(_ c: Case, opset: Int = 17) throws -> Double {
+        let folder = root.appendingPathComponent(c.folder)
+        let file = try KerasModelFile.load(model: folder.appendingPathComponent(c.model).path,
+                                           weights: c.weights.map { folder.appendingPathComponent($0).path })
+        let (model, _) = try file.convert(options: KerasImportOptions(opset: opset))
+        let graph = try #require(model.graph)
+        let bundle = try IOBundle.read(from: folder.appendingPathComponent(c.io), for: graph)
+        var feeds: [String: RuntimeValue] = [:]
+        for tensor in bundle.inputs { feeds[tensor.name] = .tensor(try TensorValue(tensor)) }
+        let result = try Interpreter(model: model).run(feeds)
+        #expect(result.outputs.count == bundle.outputs.count)
+        var worst = 0.0
+        for (expected, output) in zip(bundle.outputs, result.outputs) {
+            let ours = try #require(output.value.tensor?.doubles()), theirs = try #require(try TensorValue(expected).doubles())
+            #expect(ours.count == theirs.count, "output \(output.name)")
+            let scale = max(theirs.map(abs).max() ?? 0, 1e-12)
+            worst = max(worst, (zip(ours, theirs).map { abs($0 - $1) }.max() ?? .infinity) / scale)
+        }
+        return worst
+    }
+
+    @Test(arguments: cases)
+    func convertsAndMatchesKeras(_ c: Case) throws {
+        let error = try Self.worstError(c)
+        #expect(error <= 1e-4, "max |error| / max |keras| = \(error)")
+    }
+
+    @Test(arguments: [13, 18, 20])
+    func otherOpsetsMatchToo(opset: Int) throws {
+        for model in ["cnn", "activations_parallel"] {
+            let error = try Self.worstError(Case(folder: "k3", model: "\(model).keras", io: "\(model).io.npz"), opset: opset)
+            #expect(error <= 1e-4, "\(model) opset \(opset): \(error)")
+        }
+    }
+
+    @Test func nodesNameTheirKerasLayer() throws {
+        let file = try KerasModelFile.load(model: Self.root.appendingPathComponent("k3/cnn.h5").path)
+        let (model, summary) = try file.convert()
+        let nodes = try #require(model.graph?.nodes)
+        #expect(summary.nodes == nodes.count && summary.layers > 5 && summary.parameters > 1000)
+        for node in nodes {
+            let layer = node.metadata.first { $0.key == "keras_layer" }?.value
+            #expect(layer != nil && node.name.hasPrefix((layer ?? "?") + "/"), "\(node.label)")
+        }
+        #expect(model.graph?.inputs.map(\.name) == ["image"])
+    }
+}
