@@ -56,7 +56,7 @@ let package = Package(
         // Keras frontend: .h5 / .keras / JSON readers, then a table of layer → ONNX mappings.
         .target(
             name: "KerasFrontend",
-            dependencies: ["ONNX", "HDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["ONNX", "HDF5", "Rewrite", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Rewrite engine: rules, passes, target profiles.
         .target(name: "Rewrite", dependencies: ["ONNX"]),
         // The CLI.
@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "ONNX", "NumPy"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5"]),
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
-        .testTarget(name: "RewriteTests", dependencies: ["Rewrite", "ONNX"]),
+        .testTarget(name: "RewriteTests", dependencies: ["Rewrite", "ONNX", "Interpreter"]),
         .testTarget(name: "ParityTests", dependencies: ["Parity", "Interpreter", "ONNX"]),
         .testTarget(name: "KerasFrontendTests", dependencies: ["KerasFrontend", "Interpreter", "TensorIO", "ONNX"]),
         .testTarget(name: "CLITests", dependencies: ["onnx-convert", "ONNX", "NumPy"]),

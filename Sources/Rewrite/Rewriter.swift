@@ -35,8 +35,9 @@ public struct Rewriter: Sendable {
 
     /// One pass over the nodes; true if any rule changed the graph.
     private func sweep(_ graph: inout Graph, opset: Int64, report: inout Report) throws -> Bool {
+        // One view per sweep: a sweep ends at the first change, so the view never goes stale.
+        let view = GraphView(graph: graph, opset: opset)
         for (index, node) in graph.nodes.enumerated() where node.domain.isEmpty || node.domain == "ai.onnx" {
-            let view = GraphView(graph: graph, opset: opset)
             for rule in rules where rule.opTypes.contains(node.opType) && rule.matches(node, in: view) {
                 let effect: RuleEffect
                 do {

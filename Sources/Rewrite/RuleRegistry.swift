@@ -3,7 +3,11 @@ public struct RuleRegistry: Sendable {
     public let rules: [any Rule]
 
     /// Every rule of the project. Rule families register here as they land (rewrite issue).
-    public static let standard = RuleRegistry(rules: [])
+    public static let standard = RuleRegistry(rules: layout)
+
+    /// Moving and cancelling transposes (`Rules/TransposeRules.swift`); the channels-last frontends run these.
+    public static let layout: [any Rule] = [CancelTransposes(), PushTransposeThroughElementwise(), PushTransposeThroughPad(),
+                                           PushTransposeThroughReduce(), RemoveUnusedNodes()]
 
     public init(rules: [any Rule]) {
         var seen = Set<String>()

@@ -83,5 +83,8 @@ import Interpreter
             #expect(layer != nil && node.name.hasPrefix((layer ?? "?") + "/"), "\(node.label)")
         }
         #expect(model.graph?.inputs.map(\.name) == ["image"])
+        // A plain CNN keeps one Transpose, at its image input; the ones around each Conv and pool cancel.
+        #expect(summary.transposes == 1 && nodes.filter { $0.opType == "Transpose" }.count == 1)
+        #expect(nodes.first?.opType == "Transpose")
     }
 }

@@ -1,4 +1,5 @@
 import ONNX
+import Rewrite
 
 /// Options of a Keras conversion.
 public struct KerasImportOptions: Sendable {
@@ -54,12 +55,33 @@ public enum KerasImporter {
         }
         let graph = Graph(name: model.name, nodes: builder.nodes, inputs: inputs, outputs: outputs,
                           initializers: builder.initializers)
-        let onnx = Model(irVersion: 8, opsetImports: [OperatorSetID(domain: "", version: Int64(options.opset))], graph: graph,
-                         producerName: "onnx-convert", producerVersion: "0.1")
-        let parameters = builder.initializers.reduce(0) { $0 + ($1.elementCount ?? 0) }
-        let summary = KerasImportSummary(layers: run.layersConverted, nodes: builder.nodes.count, parameters: parameters,
-                                         transposes: builder.nodes.filter { $0.opType == "Transpose" }.count)
+        let written = Model(irVersion: 8, opsetImports: [OperatorSetID(domain: "", version: Int64(options.opset))], graph: graph,
+                            producerName: "onnx-convert", producerVersion: "0.1")
+        let onnx = try planLayout(written)
+        let nodes = onnx.graph?.nodes ?? []
+        let parameters = (onnx.graph?.initializers ?? []).reduce(0) { $0 + ($1.elementCount ?? 0) }
+        let summary = KerasImportSummary(layers: run.layersConverted, nodes: nodes.count, parameters: parameters,
+                                         transposes: nodes.filter { $0.opType == "Transpose" }.count)
         return (onnx, summary)
+    }
+
+    /// Moves the transposes that channels-first ops were wrapped in down through elementwise ops until the
+    /// pairs meet and cancel, then keeps the constants those moves permuted as initializers.
+    private static func planLayout(_ model: Model) throws -> Model {
+        var (rewritten, _) = try Rewriter(rules: RuleRegistry.layout, maxPasses: 100_000).rewrite(model)
+        guard var graph = rewritten.graph else { return rewritten }
+        var kept: [Node] = []
+        for node in graph.nodes {
+            if node.opType == "Constant", let output = node.outputs.first, case .tensor(var tensor)? = node.attribute("value")?.value {
+                tensor.name = output
+                graph.initializers.append(tensor)
+            } else {
+                kept.append(node)
+            }
+        }
+        graph.nodes = kept
+        rewritten.graph = graph
+        return rewritten
     }
 
     /// Every layer (nested models included) whose class has no mapping, each once.

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import ONNX
+import Interpreter
+@testable import Rewrite
+
+/// The layout rules on channels-last patterns as the Keras frontend writes them: transposes move down and
+/// cancel, and the rewritten graph computes the same values (run on the reference interpreter).
+@Suite struct TransposeRulesTests {
+    static let toNHWC = Attribute(name: "perm", value: .ints([0, 2, 3, 1]))
+    static let toNCHW = Attribute(name: "perm", value: .ints([0, 3, 1, 2]))
+
+    static func model(_ nodes: [Node], initializers: [Tensor], opset: Int64 = 17, output: String = "y") -> Model {
+        let input = Value(name: "x", type: .tensor(.float, TensorShape([.known(1), .known(3), .known(4), .known(5)])))
+        return Model(irVersion: 8, opsetImports: [OperatorSetID(domain: "", version: opset)],
+                     graph: Graph(name: "g", nodes: nodes, inputs: [input], outputs: [Value(name: output)],
+                                  initializers: initializers))
+    }
+
+    static func run(_ model: Model) throws -> [Float] {
+        let x = (0..<60).map { Float(($0 * 17) % 23) / 5 - 2 }
+        let result = try Interpreter(model: model).run(["x": .tensor(TensorValue(shape: [1, 3, 4, 5], values: x))])
+        return result.outputs.first?.value.tensor?.values(Float.self) ?? []
+    }
+
+    static func rewritten(_ model: Model) throws -> Model {
+        try Rewriter(rules: RuleRegistry.layout, maxPasses: 1000).rewrite(model).0
+    }
+
+    static func count(_ op: String, _ model: Model) -> Int { model.graph?.nodes.filter { $0.opType == op }.count ?? 0 }
+
+    static func int64s(_ name: String, _ values: [Int64]) -> Tensor {
+        Tensor(name: name, dataType: .int64, dims: [Int64(values.count)], raw: values.withUnsafeBytes { Data($0) })
+    }
+
+    @Test func elementwiseChainBetweenInverseTransposesLosesBoth() throws {
+        // x (NCHW) → NHWC → ·scale[C] + shift[C] → Relu → Clip(0, 6) → NCHW: what a Conv, BatchNormalization, ReLU6, Conv
+        // chain of a channels-last model becomes.
+        let nodes = [Node(opType: "Transpose", name: "t1", inputs: ["x"], outputs: ["a"], attributes: [Self.toNHWC]),
+                     Node(opType: "Mul", inputs: ["a", "scale"], outputs: ["b"]),
+                     Node(opType: "Add", inputs: ["b", "shift"], outputs: ["c"]),
+                     Node(opType: "Relu", inputs: ["c"], outputs: ["d"]),
+                     Node(opType: "Clip", inputs: ["d", "lo", "hi"], outputs: ["e"]),
+                     Node(opType: "Transpose", name: "t2", inputs: ["e"], outputs: ["y"], attributes: [Self.toNCHW])]
+        let model = Self.model(nodes, initializers: [Tensor(name: "scale", dims: [3], floats: [0.5, -1, 2]),
+                                                     Tensor(name: "shift", dims: [3], floats: [1, 0, -3]),
+                                                     Tensor(name: "lo", dims: [], floats: [0]), Tensor(name: "hi", dims: [], floats: [6])])
+        let after = try Self.rewritten(model)
+        #expect(Self.count("Transpose", after) == 0)
+        #expect(try Self.run(after) == Self.run(model))
+    }
+
+    @Test func transposesThatDoNotCancelCompose() throws {
+        let nodes = [Node(opType: "Transpose", inputs: ["x"], outputs: ["a"], attributes: [Self.toNHWC]),
+                     Node(opType: "Transpose", inputs: ["a"], outputs: ["y"], attributes: [Self.toNHWC])]
+        let model = Self.model(nodes, initializers: [])
+        let after = try Self.rewritten(model)
+        #expect(Self.count("Transpose", after) == 1)
+        // Applying [0, 2, 3, 1] twice: element i comes from axis p[p[i]].
+        let p = [0, 2, 3, 1]
+        #expect(after.graph?.nodes.first?.attribute("perm")?.value == .ints(p.map { Int64(p[$0]) }))
+        #expect(try Self.run(after) == Self.run(model))
+    }
+
+    @Test(arguments: [Int64(17), 18])
+    func padAndGlobalPoolingNeedNoTranspose(opset: Int64) throws {
+        // NHWC → Pad (1 row top, 2 columns right) → ReduceMean over H and W: global average pooling.
+        var nodes = [Node(opType: "Transpose", inputs: ["x"], outputs: ["a"], attributes: [Self.toNHWC]),
+                     Node(opType: "Pad", inputs: ["a", "pads"], outputs: ["p"])]
+        var initializers = [Self.int64s("pads", [0, 1, 0, 0, 0, 0, 2, 0])]
+        if opset >= 18 {
+            nodes.append(Node(opType: "ReduceMean", inputs: ["p", "axes"], outputs: ["y"],
+                              attributes: [Attribute(name: "keepdims", value: .int(0))]))
+            initializers.append(Self.int64s("axes", [1, 2]))
+        } else {
+            nodes.append(Node(opType: "ReduceMean", inputs: ["p"], outputs: ["y"],
+                              attributes: [Attribute(name: "axes", value: .ints([1, 2])), Attribute(name: "keepdims", value: .int(0))]))
+        }
+        let model = Self.model(nodes, initializers: initializers, opset: opset)
+        let after = try Self.rewritten(model)
+        #expect(Self.count("Transpose", after) == 0)
+        #expect(try Self.run(after) == Self.run(model))
+    }
+
+    @Test func reductionThatReordersKeptAxesKeepsATranspose() throws {
+        // NHWC then reducing W only leaves [N, H, C], which is not the order of x's kept axes [N, C, H].
+        let nodes = [Node(opType: "Transpose", inputs: ["x"], outputs: ["a"], attributes: [Self.toNHWC]),
+                     Node(opType: "ReduceMax", inputs: ["a"], outputs: ["y"],
+                          attributes: [Attribute(name: "axes", value: .ints([2])), Attribute(name: "keepdims", value: .int(0))])]
+        let model = Self.model(nodes, initializers: [])
+        let after = try Self.rewritten(model)
+        #expect(after.graph?.nodes.map(\.opType) == ["ReduceMax", "Transpose"])
+        #expect(try Self.run(after) == Self.run(model))
+    }
+
+    @Test func aGraphOutputKeepsItsName() throws {
+        let nodes = [Node(opType: "Transpose", inputs: ["x"], outputs: ["a"], attributes: [Self.toNHWC]),
+                     Node(opType: "Transpose", inputs: ["a"], outputs: ["y"], attributes: [Self.toNCHW])]
+        let after = try Self.rewritten(Self.model(nodes, initializers: []))
+        #expect(after.graph?.nodes.map(\.opType) == ["Identity"] && after.graph?.nodes.first?.outputs == ["y"])
+    }
+
+    @Test func aTransposeReadTwiceStays() throws {
+        // The transposed value feeds two ops: moving it would duplicate work, so nothing moves.
+        let nodes = [Node(opType: "Transpose", inputs: ["x"], outputs: ["a"], attributes: [Self.toNHWC]),
+                     Node(opType: "Relu", inputs: ["a"], outputs: ["b"]),
+                     Node(opType: "Add", inputs: ["a", "b"], outputs: ["y"])]
+        let model = Self.model(nodes, initializers: [])
+        let after = try Self.rewritten(model)
+        #expect(after.graph?.nodes.first?.opType == "Transpose")
+        #expect(try Self.run(after) == Self.run(model))
+    }
+}
