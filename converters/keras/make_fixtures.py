@@ -229,6 +229,35 @@ def build_transformer():
     return keras.Model(x, out, name="transformer")
 
 
+@builder("attention")
+def build_attention():
+    L = keras.layers
+    q = keras.Input((5, 6), name="query")
+    v = keras.Input((7, 6), name="value")
+    k = L.Dense(6, name="key_proj")(v)
+    outs = [
+        L.Attention(use_scale=True, name="luong")([q, v]),
+        L.Attention(score_mode="concat", use_scale=True, name="luong_concat")([q, v, k]),
+        L.AdditiveAttention(name="bahdanau")([q, v, k]),
+        L.AdditiveAttention(use_scale=False, name="bahdanau_plain")([q, v]),
+        L.Attention(name="causal_self")([q, q], use_causal_mask=True),
+    ]
+    return keras.Model([q, v], L.Concatenate(name="all")(outs), name="attention")
+
+
+@builder("mha_variants")
+def build_mha_variants():
+    L = keras.layers
+    x = keras.Input((6, 8), name="tokens")
+    mem = keras.Input((4, 10), name="memory")
+    grid = keras.Input((3, 4, 5), name="grid")
+    key = L.Dense(6, name="key_proj")(mem)
+    cross = L.MultiHeadAttention(num_heads=3, key_dim=4, value_dim=5, output_shape=7, name="cross")(x, mem, key=key)
+    causal = L.MultiHeadAttention(num_heads=2, key_dim=3, use_bias=False, name="causal")(x, x, use_causal_mask=True)
+    grid_out = L.MultiHeadAttention(num_heads=2, key_dim=3, name="grid_attention")(grid, grid)
+    return keras.Model([x, mem, grid], [cross, causal, grid_out], name="mha_variants")
+
+
 @builder("nested")
 def build_nested():
     L = keras.layers
@@ -253,6 +282,8 @@ def randomise_weights(model, seed):
             new = rng.uniform(0.5, 1.5, value.shape)
         elif leaf == "alpha":
             new = rng.uniform(0.05, 0.5, value.shape)
+        elif leaf in ("scale", "concat_score_weight"):
+            new = rng.uniform(0.5, 1.5, value.shape)
         elif leaf == "embeddings":
             new = rng.standard_normal(value.shape)
         elif leaf in ("bias", "beta", "moving_mean") or (value.size > 1 and np.all(value == value.flat[0])):

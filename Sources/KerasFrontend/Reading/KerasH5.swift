@@ -117,7 +117,8 @@ public struct KerasModelFile {
 }
 
 /// Keras 3's own weights layout (`model.weights.h5` inside a .keras zip, and `.weights.h5` files):
-/// `layers/<key>/vars/0, 1…` in `layer.weights` order, nested models as `layers/<key>/layers/<key>`. The key
+/// `layers/<key>/vars/0, 1…` in `layer.weights` order, the arrays of sub-objects in groups below
+/// (`layers/<key>/query_dense/vars/0`), nested models as `layers/<key>/layers/<key>`. The key
 /// is not the layer's name but its class in snake_case, made unique in layer order (`dense`, `dense_1`,
 /// `p_re_lu`); Keras 3.15 also writes the layer's name as the `name` attribute of its `vars` group.
 struct KerasVarsWeights: KerasWeightSource {
@@ -134,14 +135,33 @@ struct KerasVarsWeights: KerasWeightSource {
             layers = submodel.layers
         }
         guard let key = try key(of: layer, among: layers, in: container) else { return [] }
-        let layerGroup = try container.group(key)
-        guard layerGroup.memberKind("vars") == .group else { return [] }
-        let vars = try layerGroup.group("vars")
-        let names = try vars.memberNames().sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
-        return try names.map { name in
-            let dataset = try vars.dataset(name)
-            return KerasWeight(name: "\(key)/vars/\(name)", shape: dataset.shape, values: try dataset.readFloats())
+        return try collect(try container.group(key), path: key, order: Self.subObjectOrder[layer.className] ?? [])
+    }
+
+    /// The sub-objects whose weights a class's `layer.weights` lists, in that order (the file's groups
+    /// come in name order). Sub-objects not listed follow in name order; those without arrays add nothing.
+    static let subObjectOrder: [String: [String]] = [
+        "MultiHeadAttention": ["query_dense", "key_dense", "value_dense", "output_dense"],
+    ]
+
+    /// A group's own `vars/0, 1…`, then (recursively) those of its sub-object groups — Keras lists a
+    /// layer's own variables before those of the layers it holds.
+    private func collect(_ group: HDF5Group, path: String, order: [String]) throws -> [KerasWeight] {
+        var weights: [KerasWeight] = []
+        if group.memberKind("vars") == .group {
+            let vars = try group.group("vars")
+            let names = try vars.memberNames().sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
+            weights = try names.map { name in
+                let dataset = try vars.dataset(name)
+                return KerasWeight(name: "\(path)/vars/\(name)", shape: dataset.shape, values: try dataset.readFloats())
+            }
         }
+        let members = try group.memberNames().filter { $0 != "vars" && group.memberKind($0) == .group }
+        let listed = order.filter(members.contains)
+        for member in listed + members.sorted().filter({ !listed.contains($0) }) {
+            weights += try collect(try group.group(member), path: "\(path)/\(member)", order: [])
+        }
+        return weights
     }
 
     /// The group key of `layer`: the group whose `vars` say its name, else its snake_case class key.
