@@ -164,20 +164,28 @@ struct KerasVarsWeights: KerasWeightSource {
         return weights
     }
 
-    /// The group key of `layer`: the group whose `vars` say its name, else its snake_case class key.
+    /// The group key of `layer`: its snake_case class key made unique in layer order, when that group does
+    /// not name another layer in its `vars` (Keras 3.15 writes the name there); else the group that names it.
+    /// The class key is tried first so that a model of hundreds of layers costs one attribute read each.
     private func key(of layer: KerasLayer, among layers: [KerasLayer], in container: HDF5Group) throws -> String? {
+        if let key = classKey(of: layer, among: layers), container.memberKind(key) == .group {
+            let stated = container.memberKind(key + "/vars") == .group
+                ? try container.group(key + "/vars").attribute("name")?.stringValue : nil
+            if stated == nil || stated == layer.name { return key }
+        }
         for member in try container.memberNames() where container.memberKind(member + "/vars") == .group {
             if try container.group(member + "/vars").attribute("name")?.stringValue == layer.name { return member }
         }
+        return nil
+    }
+
+    private func classKey(of layer: KerasLayer, among layers: [KerasLayer]) -> String? {
         var counts: [String: Int] = [:]
         for candidate in layers {
             let base = Self.snakeCase(candidate.className)
             let count = counts[base, default: 0]
             counts[base] = count + 1
-            if candidate.name == layer.name {
-                let key = count == 0 ? base : "\(base)_\(count)"
-                return container.memberKind(key) == .group ? key : nil
-            }
+            if candidate.name == layer.name { return count == 0 ? base : "\(base)_\(count)" }
         }
         return nil
     }
