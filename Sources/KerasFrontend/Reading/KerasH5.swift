@@ -120,6 +120,9 @@ public struct KerasModelFile {
 /// `layers/<key>/vars/0, 1…` in `layer.weights` order, nested models as `layers/<key>/layers/<key>`. The key
 /// is not the layer's name but its class in snake_case, made unique in layer order (`dense`, `dense_1`,
 /// `p_re_lu`); Keras 3.15 also writes the layer's name as the `name` attribute of its `vars` group.
+/// Recurrent layers keep their variables in sub-objects (`layers/lstm/cell/vars/0`,
+/// `layers/bidirectional/forward_layer/cell/vars/0`, then `backward_layer/…`), collected after the layer's
+/// own `vars`.
 struct KerasVarsWeights: KerasWeightSource {
     let group: HDF5Group
     let model: KerasModel
@@ -134,14 +137,28 @@ struct KerasVarsWeights: KerasWeightSource {
             layers = submodel.layers
         }
         guard let key = try key(of: layer, among: layers, in: container) else { return [] }
-        let layerGroup = try container.group(key)
-        guard layerGroup.memberKind("vars") == .group else { return [] }
-        let vars = try layerGroup.group("vars")
-        let names = try vars.memberNames().sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
-        return try names.map { name in
-            let dataset = try vars.dataset(name)
-            return KerasWeight(name: "\(key)/vars/\(name)", shape: dataset.shape, values: try dataset.readFloats())
+        return try Self.collect(try container.group(key), path: key)
+    }
+
+    /// Sub-objects whose variables belong to the layer, in the order `layer.weights` lists them: an RNN's
+    /// `cell`, a Bidirectional's `forward_layer` then `backward_layer` (each holding its own `cell`).
+    static let subObjects = ["cell", "forward_layer", "backward_layer"]
+
+    /// The group's own `vars/0, 1…`, then those of its known sub-objects, depth first.
+    private static func collect(_ group: HDF5Group, path: String) throws -> [KerasWeight] {
+        var weights: [KerasWeight] = []
+        if group.memberKind("vars") == .group {
+            let vars = try group.group("vars")
+            let names = try vars.memberNames().sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
+            weights = try names.map { name in
+                let dataset = try vars.dataset(name)
+                return KerasWeight(name: "\(path)/vars/\(name)", shape: dataset.shape, values: try dataset.readFloats())
+            }
         }
+        for sub in subObjects where group.memberKind(sub) == .group {
+            weights += try collect(try group.group(sub), path: "\(path)/\(sub)")
+        }
+        return weights
     }
 
     /// The group key of `layer`: the group whose `vars` say its name, else its snake_case class key.
