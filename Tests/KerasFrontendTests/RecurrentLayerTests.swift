@@ -153,6 +153,53 @@ import Interpreter
         Self.expectClose(outputs[1], finals, "state h")
     }
 
+    @Test(arguments: [13, 17])
+    func bidirectionalLSTMStatesComeForwardThenBackward(opset: Int) throws {
+        let u = 2, f = Self.features
+        let weights = [Self.weight([f, 4 * u], seed: 11), Self.weight([u, 4 * u], seed: 12), Self.weight([4 * u], seed: 13),
+                       Self.weight([f, 4 * u], seed: 14), Self.weight([u, 4 * u], seed: 15), Self.weight([4 * u], seed: 16)]
+        let model = try Self.model("""
+            "Bidirectional", "config": {"name": "rnn", "merge_mode": "concat", "layer": {"class_name": "LSTM",
+              "config": {"name": "fwd", "units": \(u), "return_state": true}}}
+            """, outputs: 5)
+        let outputs = try Self.run(model, weights, opset: opset)
+        var merged: [[Float]] = [], hf: [[Float]] = [], cf: [[Float]] = [], hb: [[Float]] = [], cb: [[Float]] = []
+        for b in 0..<Self.batch {
+            let (fo, fc) = Self.lstm(Self.sequence(b), kernel: weights[0].values, recurrent: weights[1].values, bias: weights[2].values, units: u)
+            let (bo, bc) = Self.lstm(Array(Self.sequence(b).reversed()), kernel: weights[3].values, recurrent: weights[4].values, bias: weights[5].values, units: u)
+            merged.append(fo.last! + bo.last!)
+            hf.append(fo.last!); cf.append(fc); hb.append(bo.last!); cb.append(bc)
+        }
+        #expect(outputs.count == 5)
+        guard outputs.count == 5 else { return }
+        Self.expectClose(outputs[0], merged, "output")
+        Self.expectClose(outputs[1], hf, "forward h")
+        Self.expectClose(outputs[2], cf, "forward c")
+        Self.expectClose(outputs[3], hb, "backward h")
+        Self.expectClose(outputs[4], cb, "backward c")
+    }
+
+    @Test(arguments: [13, 17])
+    func linearSimpleRNNBackwardsReturnsTheWalkingOrder(opset: Int) throws {
+        let u = 3
+        let weights = [Self.weight([Self.features, u], seed: 21), Self.weight([u, u], seed: 22), Self.weight([u], seed: 23)]
+        let model = try Self.model("""
+            "SimpleRNN", "config": {"name": "rnn", "units": \(u), "activation": "linear", "go_backwards": true,
+              "return_sequences": true}
+            """, outputs: 1)
+        let outputs = try Self.run(model, weights, opset: opset)
+        var expected: [[Float]] = []
+        for b in 0..<Self.batch {
+            var h = [Float](repeating: 0, count: u)
+            // Keras: output t is the state after x[T-1] … x[T-1-t].
+            for x in Self.sequence(b).reversed() {
+                h = zip(Self.affine(x, weights[0].values, cols: u, bias: weights[2].values), Self.affine(h, weights[1].values, cols: u)).map { $0 + $1 }
+                expected.append(h)
+            }
+        }
+        Self.expectClose(outputs[0], expected, "sequence")
+    }
+
     @Test func unsupportedActivationFailsClearly() throws {
         let model = try Self.model("""
             "SimpleRNN", "config": {"name": "rnn", "units": 2, "activation": "gelu"}
