@@ -23,7 +23,7 @@ import Interpreter
 
     static let models = ["mlp", "cnn", "flatten_cnn", "functional", "activations", "activations_extra",
                          "activations_parallel", "embedding", "conv1d", "conv3d", "nested", "transformer",
-                         "mha_variants"]
+                         "mha_variants", "rnn", "rnn2", "gru_v1"]
 
     static let cases: [Case] = {
         var cases: [Case] = []

@@ -121,6 +121,9 @@ public struct KerasModelFile {
 /// (`layers/<key>/query_dense/vars/0`), nested models as `layers/<key>/layers/<key>`. The key
 /// is not the layer's name but its class in snake_case, made unique in layer order (`dense`, `dense_1`,
 /// `p_re_lu`); Keras 3.15 also writes the layer's name as the `name` attribute of its `vars` group.
+/// Recurrent layers keep their variables in sub-objects (`layers/lstm/cell/vars/0`,
+/// `layers/bidirectional/forward_layer/cell/vars/0`, then `backward_layer/…`), collected after the layer's
+/// own `vars`.
 struct KerasVarsWeights: KerasWeightSource {
     let group: HDF5Group
     let model: KerasModel
@@ -142,6 +145,7 @@ struct KerasVarsWeights: KerasWeightSource {
     /// come in name order). Sub-objects not listed follow in name order; those without arrays add nothing.
     static let subObjectOrder: [String: [String]] = [
         "MultiHeadAttention": ["query_dense", "key_dense", "value_dense", "output_dense"],
+        "Bidirectional": ["forward_layer", "backward_layer"],
     ]
 
     /// A group's own `vars/0, 1…`, then (recursively) those of its sub-object groups — Keras lists a
