@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+import Interpreter
 @testable import KerasFrontend
+
+private struct NoWeights: KerasWeightSource {
+    func weights(for layer: KerasLayer, scope: [String]) throws -> [KerasWeight] { [] }
+}
 
 /// Model configs as Keras 2 and 3 write them: calls, shared layers, unsupported layers listed all at once.
 @Suite struct KerasConfigTests {
@@ -57,12 +62,23 @@ import Testing
               {"class_name": "MyCustomLayer", "config": {"name": "custom"}}]}}
             """)
         #expect(model.layers.first?.className == "InputLayer")
-        struct NoWeights: KerasWeightSource {
-            func weights(for layer: KerasLayer, scope: [String]) throws -> [KerasWeight] { [] }
-        }
         #expect(throws: KerasError.unsupportedLayers([.init("Lambda", "fn"), .init("MyCustomLayer", "custom")])) {
             try KerasImporter.convert(model, weights: NoWeights())
         }
+    }
+
+    @Test func oneValueAsTwoOutputs() throws {
+        let model = try Self.parse("""
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_input_shape": [null, 3]}, "inbound_nodes": []},
+              {"class_name": "ReLU", "name": "r", "config": {"name": "r"}, "inbound_nodes": [[["x", 0, 0, {}]]]}],
+             "input_layers": [["x", 0, 0]], "output_layers": [["r", 0, 0], ["r", 0, 0]]}}
+            """)
+        let (onnx, _) = try KerasImporter.convert(model, weights: NoWeights())
+        let result = try Interpreter(model: onnx).run(["x": .tensor(TensorValue(shape: [1, 3], values: [Float(-1), 2, -3]))])
+        #expect(result.outputs.count == 2)
+        for output in result.outputs { #expect(output.value.tensor?.values(Float.self) == [0, 2, 0], "\(output.name)") }
+        #expect(Set(result.outputs.map(\.name)).count == 2)
     }
 
     @Test func malformedConfigsAreErrors() {

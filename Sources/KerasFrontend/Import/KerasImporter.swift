@@ -49,9 +49,15 @@ public enum KerasImporter {
         var run = ModelRun(builder: builder, weights: weights, kerasVersion: model.kerasVersion)
         try run.convert(model, scope: [], values: &values)
         var outputs: [Value] = []
+        // A value that an earlier output renamed is read under its new name by the later ones.
+        var renamed: [String: String] = [:]
         for ref in model.outputs {
-            guard let tensor = values[ref] else { throw KerasError.malformedConfig("model output \(ref) was never computed") }
-            outputs.append(graphOutput(ref, tensor, builder: builder, taken: outputs.map(\.name) + inputs.map(\.name)))
+            guard var tensor = values[ref] else { throw KerasError.malformedConfig("model output \(ref) was never computed") }
+            let original = tensor.name
+            tensor.name = renamed[original] ?? original
+            let output = graphOutput(ref, tensor, builder: builder, taken: outputs.map(\.name) + inputs.map(\.name))
+            if renamed[original] == nil { renamed[original] = output.name }
+            outputs.append(output)
         }
         let graph = Graph(name: model.name, nodes: builder.nodes, inputs: inputs, outputs: outputs,
                           initializers: builder.initializers)
@@ -117,8 +123,13 @@ public enum KerasImporter {
     /// The graph output for a model output: named after its layer (the value is renamed, or copied with
     /// Identity when it is also a graph input or another output).
     private static func graphOutput(_ ref: KerasTensorRef, _ tensor: KerasTensor, builder: GraphBuilder, taken: [String]) -> Value {
-        var name = ref.tensor == 0 ? ref.layer : "\(ref.layer):\(ref.tensor)"
-        if taken.contains(name) { name = builder.fresh(name) }
+        let base = ref.tensor == 0 ? ref.layer : "\(ref.layer):\(ref.tensor)"
+        var name = base, suffix = 1
+        while taken.contains(name) {
+            name = "\(base)_\(suffix)"
+            suffix += 1
+        }
+        builder.reserve(name)
         if taken.contains(tensor.name) || !builder.renameOutput(tensor.name, to: name) {
             builder.layer = KerasError.LayerID("Output", ref.layer)
             builder.add("Identity", [tensor.name], named: [name])
