@@ -14,8 +14,27 @@ out = sys.argv[1]
 names = sys.argv[2:] or ["ResNet50", "MobileNetV2", "VGG16"]
 os.makedirs(out, exist_ok=True)
 keras.utils.set_random_seed(0)
+import numpy as np
+rng = np.random.default_rng(0)
+
+
+def randomise_batch_norm(model):
+    # Fresh BatchNormalization layers are the identity (and some start with gamma 0), which hides
+    # layout and folding mistakes and can make the output constant: give every one real statistics.
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            values = []
+            for weight in layer.get_weights():
+                values.append(rng.uniform(0.5, 1.5, weight.shape).astype(np.float32))
+            if len(values) == 4:  # gamma, beta, mean, variance
+                values[1] = rng.normal(0, 0.1, values[1].shape).astype(np.float32)
+                values[2] = rng.normal(0, 0.1, values[2].shape).astype(np.float32)
+            layer.set_weights(values)
+
+
 for name in names:
     model = getattr(keras.applications, name)(weights=None)
+    randomise_batch_norm(model)
     base = os.path.join(out, ("k2_" if legacy else "k3_") + name)
     model.save(base + ".h5")
     if not legacy:

@@ -25,7 +25,8 @@ public enum KerasError: Error, CustomStringConvertible, Equatable {
         case .malformedConfig(let what): return "not a Keras model config: \(what)"
         case .unsupportedLayers(let layers):
             return "\(layers.count) unsupported layer\(layers.count == 1 ? "" : "s"): "
-                + layers.map(\.description).joined(separator: ", ")
+                + layers.map { $0.className == "Lambda" ? "\($0) (its Python code is saved as bytecode, which cannot be converted)" : "\($0)" }
+                    .joined(separator: ", ")
         case .layer(let id, let what): return "layer \(id): \(what)"
         case .weights(let id, let what): return "weights of layer \(id): \(what)"
         }

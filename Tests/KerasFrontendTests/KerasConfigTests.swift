@@ -81,6 +81,23 @@ private struct NoWeights: KerasWeightSource {
         #expect(Set(result.outputs.map(\.name)).count == 2)
     }
 
+    @Test func normalizationWithStatisticsInTheConfig() throws {
+        // (x − mean) / √variance per channel, and back with invert.
+        for invert in [false, true] {
+            let model = try Self.parse("""
+                {"class_name": "Sequential", "config": {"name": "s", "layers": [
+                  {"class_name": "InputLayer", "config": {"name": "x", "batch_input_shape": [null, 2, 3]}},
+                  {"class_name": "Normalization", "config": {"name": "n", "axis": -1, "mean": [1, 2, 3],
+                   "variance": [4, 1, 0.25], "invert": \(invert)}}]}}
+                """)
+            let (onnx, _) = try KerasImporter.convert(model, weights: NoWeights())
+            let x: [Float] = [3, 2, 4, -1, 0, 3.5]
+            let result = try Interpreter(model: onnx).run(["x": .tensor(TensorValue(shape: [1, 2, 3], values: x))])
+            let expected: [Float] = invert ? [7, 4, 5, -1, 2, 4.75] : [1, 0, 2, -1, -2, 1]
+            #expect(result.outputs.first?.value.tensor?.values(Float.self) == expected, "invert \(invert)")
+        }
+    }
+
     @Test func malformedConfigsAreErrors() {
         for text in ["", "[1, 2]", #"{"class_name": "Dense", "config": {}}"#, #"{"class_name": "Sequential", "config": {"layers": []}}"#] {
             #expect(throws: KerasError.self, "\(text)") { try Self.parse(text) }

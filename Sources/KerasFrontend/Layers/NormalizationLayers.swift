@@ -7,6 +7,7 @@ enum NormalizationLayers {
     static let mappings: [String: LayerMapping] = [
         "BatchNormalization": batchNormalization,
         "LayerNormalization": layerNormalization,
+        "Normalization": normalization,
     ]
 
     private static func axis(_ c: LayerContext, rank: Int) throws -> Int {
@@ -47,6 +48,35 @@ enum NormalizationLayers {
         let dims = channelDims(channels, axis: axis, rank: x.rank)
         let b = c.builder
         let y = b.op("Add", [b.op("Mul", [x.name, b.floats("scale", a, dims: dims)]), b.floats("shift", shift, dims: dims)])
+        return [KerasTensor(name: y, shape: x.shape)]
+    }
+
+    /// The preprocessing Normalization: (x − mean) / max(√variance, 1e-7), or with `invert` x·√variance + mean
+    /// (Keras's epsilon is 1e-7). The statistics come from the config when given there, else from the
+    /// adapted weights (mean, variance, count).
+    private static func normalization(_ c: LayerContext) throws -> [KerasTensor] {
+        let x = try c.input()
+        let axis = try axis(c, rank: x.rank)
+        guard let channels = x.shape[axis] else { throw c.fail("the normalised axis must have a known size") }
+        func statistic(_ key: String, _ index: Int) throws -> [Float] {
+            if let list = c.config[key]?.array {
+                let values = list.compactMap(\.double).map(Float.init)
+                guard values.count == list.count else { throw c.fail("option '\(key)' is not a list of numbers") }
+                return values.count == 1 ? [Float](repeating: values[0], count: channels) : values
+            }
+            if let single = c.config[key]?.double { return [Float](repeating: Float(single), count: channels) }
+            let weight = try c.weight(index, key)
+            guard weight.values.count == channels else { throw KerasError.weights(c.layer.id, "\(key) has \(weight.values.count) values for \(channels) channels") }
+            return weight.values
+        }
+        let mean = try statistic("mean", 0), variance = try statistic("variance", 1)
+        let spread = variance.map { max(Float(Double($0).squareRoot()), 1e-7) }
+        let dims = channelDims(channels, axis: axis, rank: x.rank)
+        let b = c.builder
+        let m = b.floats("mean", mean, dims: dims), s = b.floats("spread", spread, dims: dims)
+        let y = try c.bool("invert", default: false)
+            ? b.op("Add", [b.op("Mul", [x.name, s]), m])
+            : b.op("Div", [b.op("Sub", [x.name, m]), s])
         return [KerasTensor(name: y, shape: x.shape)]
     }
 
