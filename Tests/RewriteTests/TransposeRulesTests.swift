@@ -100,14 +100,30 @@ import Interpreter
         #expect(after.graph?.nodes.map(\.opType) == ["Identity"] && after.graph?.nodes.first?.outputs == ["y"])
     }
 
-    @Test func aTransposeReadTwiceStays() throws {
-        // The transposed value feeds two ops: moving it would duplicate work, so nothing moves.
+    @Test func aTransposeReadTwiceEndsAsOneAtTheOutput() throws {
+        // The transposed value feeds Relu and Add: Relu gets a copy and both ops move above the transpose,
+        // which is left once, in front of the graph output.
         let nodes = [Node(opType: "Transpose", inputs: ["x"], outputs: ["a"], attributes: [Self.toNHWC]),
                      Node(opType: "Relu", inputs: ["a"], outputs: ["b"]),
                      Node(opType: "Add", inputs: ["a", "b"], outputs: ["y"])]
         let model = Self.model(nodes, initializers: [])
         let after = try Self.rewritten(model)
-        #expect(after.graph?.nodes.first?.opType == "Transpose")
+        #expect(Self.count("Transpose", after) == 1 && after.graph?.nodes.last?.opType == "Transpose")
+        #expect(try Self.run(after) == Self.run(model))
+    }
+
+    @Test func sharedTransposeThroughAResidualAndAChannelConcat() throws {
+        // a = NHWC(x) feeds a Relu and, with it, a channel Concat and an Add: each reader gets its own copy,
+        // every copy moves down, and they all meet the NCHW transpose at the end.
+        let nodes = [Node(opType: "Transpose", inputs: ["x"], outputs: ["a"], attributes: [Self.toNHWC]),
+                     Node(opType: "Relu", inputs: ["a"], outputs: ["r"]),
+                     Node(opType: "Add", inputs: ["a", "r"], outputs: ["s"]),
+                     Node(opType: "Concat", inputs: ["s", "r"], outputs: ["c"], attributes: [Attribute(name: "axis", value: .int(3))]),
+                     Node(opType: "Mul", inputs: ["c", "scale"], outputs: ["m"]),
+                     Node(opType: "Transpose", inputs: ["m"], outputs: ["y"], attributes: [Self.toNCHW])]
+        let model = Self.model(nodes, initializers: [Tensor(name: "scale", dims: [6], floats: [1, -1, 2, 0.5, 3, -2])])
+        let after = try Self.rewritten(model)
+        #expect(Self.count("Transpose", after) == 0, "\(after.graph?.nodes.map(\.opType) ?? [])")
         #expect(try Self.run(after) == Self.run(model))
     }
 }

@@ -189,6 +189,82 @@ public struct PushTransposeThroughReduce: Rule {
     }
 }
 
+/// Concat(Transpose(a), Transpose(b)…, axis) → Transpose(Concat(a, b…, axis mapped back)) when every input
+/// is transposed the same way (DenseNet's channel concatenations).
+public struct PushTransposeThroughConcat: Rule {
+    public let name = "push_transpose_through_concat"
+    public let opTypes: Set<String> = ["Concat"]
+
+    public init() {}
+
+    public func matches(_ node: Node, in graph: GraphView) -> Bool {
+        sources(node, graph) != nil
+    }
+
+    /// The common order and the untransposed inputs, when every input is a single-use Transpose of it.
+    private func sources(_ node: Node, _ graph: GraphView) -> (TransposeOrder, [String])? {
+        var order: TransposeOrder?
+        var sources: [String] = []
+        for input in node.inputs {
+            guard !input.isEmpty, let producer = graph.producer(of: input), let own = TransposeOrder(producer),
+                  graph.consumerCount(of: input) == 1, !graph.isGraphOutput(input), let source = producer.inputs.first,
+                  order == nil || order == own else { return nil }
+            order = own
+            sources.append(source)
+        }
+        guard let order, !sources.isEmpty else { return nil }
+        return (order, sources)
+    }
+
+    public func apply(_ node: Node, in graph: GraphView) throws -> RuleEffect {
+        guard let (order, sources) = sources(node, graph), let output = node.outputs.first,
+              case .int(let raw)? = node.attribute("axis")?.value, let transpose = graph.producer(of: node.inputs[0]) else { return .unchanged }
+        let rank = order.perm.count
+        let axis = raw < 0 ? Int(raw) + rank : Int(raw)
+        guard (0..<rank).contains(axis) else { return .unchanged }
+        var moved = node
+        moved.inputs = sources
+        moved.outputs = ["\(output)/before_transpose"]
+        moved.attributes = node.attributes.map { $0.name == "axis" ? Attribute(name: "axis", value: .int(Int64(order.perm[axis]))) : $0 }
+        let after = Node(opType: "Transpose", name: transpose.name.isEmpty ? "" : "\(transpose.name)/moved",
+                         inputs: moved.outputs, outputs: [output], attributes: transpose.attributes, metadata: transpose.metadata)
+        return .replaced(by: [moved, after])
+    }
+}
+
+/// A Transpose read by several ops gets a copy of its own for each op that the push rules can move it
+/// through (an op whose other inputs are constants or transposed alike), so residual branches, squeeze-and-
+/// excitation blocks and the like do not pin it in place. A copy is only made where it will move on.
+public struct CopySharedTranspose: Rule {
+    public let name = "copy_shared_transpose"
+    public var opTypes: Set<String> {
+        PushTransposeThroughElementwise.unary.union(PushTransposeThroughElementwise.binary)
+            .union(["Pad", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd"])
+    }
+
+    public init() {}
+
+    public func matches(_ node: Node, in graph: GraphView) -> Bool {
+        guard let input = node.inputs.first, let transpose = graph.producer(of: input), let order = TransposeOrder(transpose),
+              graph.consumerCount(of: input) > 1 || graph.isGraphOutput(input),
+              !node.inputs.dropFirst().contains(input) else { return false }
+        return node.inputs.dropFirst().allSatisfy { other in
+            other.isEmpty || graph.initializer(other) != nil
+                || graph.producer(of: other).flatMap(TransposeOrder.init) == order
+        }
+    }
+
+    public func apply(_ node: Node, in graph: GraphView) throws -> RuleEffect {
+        guard let input = node.inputs.first, let transpose = graph.producer(of: input), let output = node.outputs.first else { return .unchanged }
+        let copyName = "\(input)/for_\(output)"
+        let copy = Node(opType: "Transpose", name: transpose.name.isEmpty ? "" : "\(transpose.name)/for_\(output)",
+                        inputs: transpose.inputs, outputs: [copyName], attributes: transpose.attributes, metadata: transpose.metadata)
+        var reading = node
+        reading.inputs[0] = copyName
+        return .replaced(by: [copy, reading])
+    }
+}
+
 /// Removes nodes none of whose outputs is read or is a graph output (left behind by the rules above).
 public struct RemoveUnusedNodes: Rule {
     public let name = "remove_unused_nodes"
