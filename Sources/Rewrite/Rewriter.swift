@@ -33,25 +33,40 @@ public struct Rewriter: Sendable {
         return graph
     }
 
-    /// One pass over the nodes; true if any rule changed the graph.
+    /// One pass over the nodes; true if any rule changed the graph. After a change the view is rebuilt and
+    /// the pass goes on from the same place, so a transpose pushed down a chain travels all of it in one
+    /// pass (restarting from the top after every change made long CNNs quadratic in their depth).
     private func sweep(_ graph: inout Graph, opset: Int64, report: inout Report) throws -> Bool {
-        // One view per sweep: a sweep ends at the first change, so the view never goes stale.
-        let view = GraphView(graph: graph, opset: opset)
-        for (index, node) in graph.nodes.enumerated() where node.domain.isEmpty || node.domain == "ai.onnx" {
-            for rule in rules where rule.opTypes.contains(node.opType) && rule.matches(node, in: view) {
-                let effect: RuleEffect
-                do {
-                    effect = try rule.apply(node, in: view)
-                } catch {
-                    throw RewriteError.ruleFailed(rule: rule.name, node: node.label, reason: "\(error)")
-                }
-                if apply(effect, at: index, in: &graph, view: view) {
-                    report.applications[rule.name, default: 0] += 1
-                    return true
+        var view = GraphView(graph: graph, opset: opset)
+        var changed = false
+        var index = 0
+        // A rule set that kept rewriting the same place would never end the pass: bound the changes.
+        var budget = 64 * (graph.nodes.count + 16)
+        while index < graph.nodes.count && budget > 0 {
+            let node = graph.nodes[index]
+            var applied = false
+            if node.domain.isEmpty || node.domain == "ai.onnx" {
+                for rule in rules where rule.opTypes.contains(node.opType) && rule.matches(node, in: view) {
+                    let effect: RuleEffect
+                    do {
+                        effect = try rule.apply(node, in: view)
+                    } catch {
+                        throw RewriteError.ruleFailed(rule: rule.name, node: node.label, reason: "\(error)")
+                    }
+                    if apply(effect, at: index, in: &graph, view: view) {
+                        report.applications[rule.name, default: 0] += 1
+                        view = GraphView(graph: graph, opset: opset)
+                        applied = true
+                        changed = true
+                        budget -= 1
+                        break
+                    }
                 }
             }
+            // After a change the node now at `index` is new: look at it before moving on.
+            if !applied { index += 1 }
         }
-        return false
+        return changed
     }
 
     private func apply(_ effect: RuleEffect, at index: Int, in graph: inout Graph, view: GraphView) -> Bool {
