@@ -79,14 +79,9 @@ public struct PushTransposeThroughElementwise: Rule {
                 return .unchanged
             }
         }
-        let inner = "\(output)/before_transpose"
         var moved = node
         moved.inputs = inputs
-        moved.outputs = [inner]
-        // The moved transpose keeps the name and provenance of the one it replaces, made unique.
-        let after = Node(opType: "Transpose", name: transpose.name.isEmpty ? "" : "\(transpose.name)/moved", inputs: [inner],
-                         outputs: [output], attributes: transpose.attributes, metadata: transpose.metadata)
-        return .replaced(by: extra + [moved, after])
+        return .replaced(by: extra + TransposeMove.below(moved, transpose))
     }
 }
 
@@ -122,10 +117,7 @@ public struct PushTransposeThroughPad: Rule {
         var moved = node
         moved.inputs[0] = source
         moved.inputs[1] = padsName
-        moved.outputs = ["\(output)/before_transpose"]
-        let after = Node(opType: "Transpose", name: transpose.name.isEmpty ? "" : "\(transpose.name)/moved",
-                         inputs: moved.outputs, outputs: [output], attributes: transpose.attributes, metadata: transpose.metadata)
-        return .replaced(by: [constant, moved, after])
+        return .replaced(by: [constant] + TransposeMove.below(moved, transpose))
     }
 }
 
@@ -181,11 +173,7 @@ public struct PushTransposeThroughReduce: Rule {
         if perm == Array(perm.indices) {
             return .replaced(by: extra + [moved])
         }
-        moved.outputs = ["\(output)/before_transpose"]
-        let after = Node(opType: "Transpose", name: transpose.name.isEmpty ? "" : "\(transpose.name)/moved",
-                         inputs: moved.outputs, outputs: [output], attributes: [Attribute(name: "perm", value: .ints(perm.map(Int64.init)))],
-                         metadata: transpose.metadata)
-        return .replaced(by: extra + [moved, after])
+        return .replaced(by: extra + TransposeMove.below(moved, transpose, perm: perm))
     }
 }
 
@@ -217,18 +205,15 @@ public struct PushTransposeThroughConcat: Rule {
     }
 
     public func apply(_ node: Node, in graph: GraphView) throws -> RuleEffect {
-        guard let (order, sources) = sources(node, graph), let output = node.outputs.first,
+        guard let (order, sources) = sources(node, graph), !node.outputs.isEmpty,
               case .int(let raw)? = node.attribute("axis")?.value, let transpose = graph.producer(of: node.inputs[0]) else { return .unchanged }
         let rank = order.perm.count
         let axis = raw < 0 ? Int(raw) + rank : Int(raw)
         guard (0..<rank).contains(axis) else { return .unchanged }
         var moved = node
         moved.inputs = sources
-        moved.outputs = ["\(output)/before_transpose"]
         moved.attributes = node.attributes.map { $0.name == "axis" ? Attribute(name: "axis", value: .int(Int64(order.perm[axis]))) : $0 }
-        let after = Node(opType: "Transpose", name: transpose.name.isEmpty ? "" : "\(transpose.name)/moved",
-                         inputs: moved.outputs, outputs: [output], attributes: transpose.attributes, metadata: transpose.metadata)
-        return .replaced(by: [moved, after])
+        return .replaced(by: TransposeMove.below(moved, transpose))
     }
 }
 
@@ -277,6 +262,21 @@ public struct RemoveUnusedNodes: Rule {
     }
 
     public func apply(_ node: Node, in graph: GraphView) throws -> RuleEffect { .removed(forwarding: [:]) }
+}
+
+/// The last step of every push: `node` (already reading the untransposed values) writes to a new name, and
+/// a transpose after it produces the node's old output. The transpose keeps the name (made unique) and the
+/// provenance of the one it replaces.
+enum TransposeMove {
+    static func below(_ node: Node, _ transpose: Node, perm: [Int]? = nil) -> [Node] {
+        guard let output = node.outputs.first else { return [node] }
+        var moved = node
+        moved.outputs = ["\(output)/before_transpose"]
+        let attributes = perm.map { [Attribute(name: "perm", value: .ints($0.map(Int64.init)))] } ?? transpose.attributes
+        let after = Node(opType: "Transpose", name: transpose.name.isEmpty ? "" : "\(transpose.name)/moved",
+                         inputs: moved.outputs, outputs: [output], attributes: attributes, metadata: transpose.metadata)
+        return [moved, after]
+    }
 }
 
 /// A Transpose node's `perm` (the reverse order when absent, as the spec says, needs the rank: not handled).
