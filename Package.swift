@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
         .testTarget(name: "RewriteTests", dependencies: ["Rewrite", "ONNX", "Interpreter"]),
         .testTarget(name: "ParityTests", dependencies: ["Parity", "Interpreter", "ONNX"]),
-        .testTarget(name: "KerasFrontendTests", dependencies: ["KerasFrontend", "Interpreter", "TensorIO", "ONNX"]),
+        .testTarget(name: "KerasFrontendTests", dependencies: ["KerasFrontend", "Interpreter", "TensorIO", "ONNX", "Parity"]),
         .testTarget(name: "CLITests", dependencies: ["onnx-convert", "ONNX", "NumPy"]),
     ]
 )

@@ -27,6 +27,14 @@ public struct Comparison: Sendable, Equatable {
 }
 
 public enum ValueComparison {
+    /// max |actual − expected| / max |expected|: the converters' parity figure, one number per output that
+    /// does not depend on the output's scale. nil when the values are not numeric tensors of one size.
+    public static func scaledError(_ actual: TensorValue, _ expected: TensorValue) -> Double? {
+        guard let ours = actual.doubles(), let theirs = expected.doubles(), ours.count == theirs.count else { return nil }
+        let scale = max(theirs.map(abs).max() ?? 0, 1e-12)
+        return (zip(ours, theirs).map { abs($0 - $1) }.max() ?? 0) / scale
+    }
+
     public static func compare(_ actual: RuntimeValue, _ expected: RuntimeValue, tolerance: Tolerance = Tolerance()) -> Comparison {
         switch (actual, expected) {
         case (.tensor(let a), .tensor(let e)):

@@ -71,13 +71,12 @@ struct KerasCommand: ParsableCommand {
         let result = try reportingFailures(file: output.output) { try interpreter.run(feeds) }
         var worst = 0.0
         for (expected, (name, value)) in zip(bundle.outputs, result.outputs) {
-            guard let ours = value.tensor?.doubles(), let theirs = try? TensorValue(expected).doubles(), ours.count == theirs.count else {
+            guard let ours = value.tensor, let theirs = try? TensorValue(expected),
+                  let error = ValueComparison.scaledError(ours, theirs) else {
                 throw CLIFailure(.parityFailure, "\(reference): output '\(name)' does not match the recorded output's shape")
             }
-            let scale = max(theirs.map(abs).max() ?? 0, 1e-12)
-            let error = zip(ours, theirs).map { abs($0 - $1) }.max() ?? 0
-            worst = max(worst, error / scale)
-            print(String(format: "parity %@: max |error| / max |keras| = %.2e", name, error / scale))
+            worst = max(worst, error)
+            print(String(format: "parity %@: max |error| / max |keras| = %.2e", name, error))
         }
         guard worst <= tolerance else {
             throw CLIFailure(.parityFailure, "\(reference): error \(String(format: "%.2e", worst)) exceeds the tolerance \(tolerance)")

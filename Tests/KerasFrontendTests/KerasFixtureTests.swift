@@ -3,6 +3,7 @@ import Testing
 import ONNX
 import TensorIO
 import Interpreter
+import Parity
 @testable import KerasFrontend
 
 /// The Keras fixtures of testdata/keras (written by Keras 2 and 3 through converters/keras/make_fixtures.py,
@@ -56,10 +57,9 @@ import Interpreter
         #expect(result.outputs.count == bundle.outputs.count)
         var worst = 0.0
         for (expected, output) in zip(bundle.outputs, result.outputs) {
-            let ours = try #require(output.value.tensor?.doubles()), theirs = try #require(try TensorValue(expected).doubles())
-            #expect(ours.count == theirs.count, "output \(output.name)")
-            let scale = max(theirs.map(abs).max() ?? 0, 1e-12)
-            worst = max(worst, (zip(ours, theirs).map { abs($0 - $1) }.max() ?? .infinity) / scale)
+            let ours = try #require(output.value.tensor), theirs = try TensorValue(expected)
+            let error = try #require(ValueComparison.scaledError(ours, theirs), "output \(output.name)")
+            worst = max(worst, error)
         }
         return worst
     }

@@ -54,4 +54,12 @@ import ONNX
         #expect(ValueComparison.compare(.optional(nil), .optional(nil)).matches)
         #expect(!ValueComparison.compare(.optional(a), .optional(nil)).matches)
     }
+
+    @Test func scaledErrorIsTheLargestErrorOverTheLargestReference() {
+        let expected = TensorValue(shape: [3], values: [Float(2), -4, 1])
+        let actual = TensorValue(shape: [3], values: [Float(2.5), -4, 0])
+        // Largest |error| 1 (at the last element) over largest |reference| 4.
+        #expect(ValueComparison.scaledError(actual, expected) == 0.25)
+        #expect(ValueComparison.scaledError(TensorValue(shape: [2], values: [Float(1), 2]), expected) == nil)
+    }
 }

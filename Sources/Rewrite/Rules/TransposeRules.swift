@@ -102,7 +102,7 @@ public struct PushTransposeThroughPad: Rule {
     public func apply(_ node: Node, in graph: GraphView) throws -> RuleEffect {
         guard let transpose = graph.producer(of: node.inputs[0]), let order = TransposeOrder(transpose),
               let source = transpose.inputs.first, let output = node.outputs.first,
-              let pads = graph.initializer(node.inputs[1])?.int64Values, pads.count == 2 * order.perm.count else { return .unchanged }
+              let pads = graph.initializer(node.inputs[1]).flatMap({ try? $0.int64Values() }), pads.count == 2 * order.perm.count else { return .unchanged }
         let rank = order.perm.count
         var reordered = [Int64](repeating: 0, count: 2 * rank)
         for (i, axis) in order.perm.enumerated() {
@@ -138,7 +138,7 @@ public struct PushTransposeThroughReduce: Rule {
     /// The reduced axes: the attribute, or (opset 18) a constant second input; nil when unknown or empty.
     private func axes(_ node: Node, _ graph: GraphView) -> [Int]? {
         if case .ints(let values)? = node.attribute("axes")?.value, !values.isEmpty { return values.map(Int.init) }
-        if node.inputs.count >= 2, !node.inputs[1].isEmpty, let values = graph.initializer(node.inputs[1])?.int64Values,
+        if node.inputs.count >= 2, !node.inputs[1].isEmpty, let values = graph.initializer(node.inputs[1]).flatMap({ try? $0.int64Values() }),
            !values.isEmpty { return values.map(Int.init) }
         return nil
     }
@@ -299,7 +299,7 @@ struct TransposeOrder: Equatable {
 
     /// `constant` (float32, broadcastable to this rank) with leading 1s added, transposed by this order.
     func permutingBroadcast(_ constant: Tensor, name: String) -> Tensor? {
-        guard constant.dataType == .float, constant.dims.count <= perm.count, let values = constant.floatValues else { return nil }
+        guard constant.dataType == .float, constant.dims.count <= perm.count, let values = try? constant.floatValues() else { return nil }
         let full = [Int](repeating: 1, count: perm.count - constant.dims.count) + constant.dims.map(Int.init)
         let outDims = perm.map { full[$0] }
         var inStrides = [Int](repeating: 1, count: full.count)
@@ -319,29 +319,5 @@ struct TransposeOrder: Equatable {
             }
         }
         return Tensor(name: name, dims: outDims.map(Int64.init), floats: out)
-    }
-}
-
-extension Tensor {
-    /// The elements of an int64 tensor held as raw little-endian bytes or as int64s.
-    var int64Values: [Int64]? {
-        switch storage {
-        case .int64s(let values): return values
-        case .raw(let data) where dataType == .int64:
-            guard data.count % 8 == 0 else { return nil }
-            return data.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }
-        default: return nil
-        }
-    }
-
-    /// The elements of a float32 tensor held as raw little-endian bytes or as floats.
-    var floatValues: [Float]? {
-        switch storage {
-        case .floats(let values): return values
-        case .raw(let data):
-            guard data.count % 4 == 0 else { return nil }
-            return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-        default: return nil
-        }
     }
 }
