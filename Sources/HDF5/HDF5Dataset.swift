@@ -1,3 +1,4 @@
+import Foundation
 import CHDF5
 
 /// A dataset in an open file: its shape and stored type, read on demand.
@@ -15,6 +16,13 @@ public struct HDF5Dataset: Sendable {
     public func readFloats() throws(HDF5Error) -> [Float] {
         try readElements { elements throws(HDF5Error) in
             try elements.numbers(memoryType: chdf5_t_native_float()) { Float($0) }
+        }
+    }
+
+    /// The elements as float32 in little-endian order (ONNX raw_data), without an intermediate array.
+    public func readFloatData() throws(HDF5Error) -> Data {
+        try readElements { elements throws(HDF5Error) in
+            try elements.floatBytes(memoryType: chdf5_t_native_float())
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import CHDF5
 
 /// The elements of an open dataset or attribute, read into Swift arrays. Both go through here so numeric
@@ -39,6 +40,29 @@ struct HDF5Elements {
             throw error("holds strings, not numbers")
         case let typeClass:
             throw error("holds \(HDF5ElementType.className(typeClass)) data, not numbers")
+        }
+    }
+
+    /// Integer or float elements as float32 values in little-endian byte order (ONNX's raw_data layout),
+    /// read by libhdf5 straight into the returned buffer: big weight arrays are never copied again.
+    func floatBytes(memoryType: hid_t) throws(HDF5Error) -> Data {
+        switch H5Tget_class(type) {
+        case H5T_INTEGER, H5T_FLOAT:
+            try checkSize(memoryElementSize: 4)
+            let count = extent.count
+            guard count > 0, let memory = malloc(count * 4) else { return Data() }
+            guard read(memoryType, memory) >= 0 else {
+                free(memory)
+                throw libraryError("cannot read data")
+            }
+            #if _endian(big)
+            let words = memory.bindMemory(to: UInt32.self, capacity: count)
+            for i in 0..<count { words[i] = words[i].byteSwapped }
+            #endif
+            return Data(bytesNoCopy: memory, count: count * 4, deallocator: .free)
+        default:
+            let values = try numbers(memoryType: memoryType) { Float($0) }
+            return values.withUnsafeBytes { Data($0) }
         }
     }
 

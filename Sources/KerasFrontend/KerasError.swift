@@ -9,6 +9,8 @@ public enum KerasError: Error, CustomStringConvertible, Equatable {
     case layer(LayerID, String)
     /// The weights do not match the architecture: missing, extra, or of the wrong shape.
     case weights(LayerID, String)
+    /// A conversion option that does not fit the model (say, an input name it does not have).
+    case option(String)
 
     public struct LayerID: Equatable, Sendable, CustomStringConvertible {
         public let className: String
@@ -29,6 +31,7 @@ public enum KerasError: Error, CustomStringConvertible, Equatable {
                     .joined(separator: ", ")
         case .layer(let id, let what): return "layer \(id): \(what)"
         case .weights(let id, let what): return "weights of layer \(id): \(what)"
+        case .option(let what): return what
         }
     }
 }

@@ -33,7 +33,7 @@ public struct Rewriter: Sendable {
         return graph
     }
 
-    /// One pass over the nodes; true if any rule changed the graph. After a change the view is rebuilt and
+    /// One pass over the nodes; true if any rule changed the graph. After a change the view is updated and
     /// the pass goes on from the same place, so a transpose pushed down a chain travels all of it in one
     /// pass (restarting from the top after every change made long CNNs quadratic in their depth).
     private func sweep(_ graph: inout Graph, opset: Int64, report: inout Report) throws -> Bool {
@@ -53,9 +53,8 @@ public struct Rewriter: Sendable {
                     } catch {
                         throw RewriteError.ruleFailed(rule: rule.name, node: node.label, reason: "\(error)")
                     }
-                    if apply(effect, at: index, in: &graph, view: view) {
+                    if apply(effect, at: index, in: &graph, view: &view) {
                         report.applications[rule.name, default: 0] += 1
-                        view = GraphView(graph: graph, opset: opset)
                         applied = true
                         changed = true
                         budget -= 1
@@ -69,19 +68,23 @@ public struct Rewriter: Sendable {
         return changed
     }
 
-    private func apply(_ effect: RuleEffect, at index: Int, in graph: inout Graph, view: GraphView) -> Bool {
+    private func apply(_ effect: RuleEffect, at index: Int, in graph: inout Graph, view: inout GraphView) -> Bool {
         switch effect {
         case .unchanged:
             return false
         case .replaced(let nodes):
+            view.removing(graph.nodes[index])
+            for node in nodes { view.adding(node) }
             graph.nodes.replaceSubrange(index...index, with: nodes)
             return true
         case .removed(let forwarding):
             // A graph output's name is part of the model's interface: it cannot be forwarded away.
             guard !forwarding.keys.contains(where: view.isGraphOutput) else { return false }
-            graph.nodes.remove(at: index)
-            for i in graph.nodes.indices {
+            view.removing(graph.nodes.remove(at: index))
+            for i in graph.nodes.indices where graph.nodes[i].inputs.contains(where: { forwarding[$0] != nil }) {
+                view.removing(graph.nodes[i])
                 graph.nodes[i].inputs = graph.nodes[i].inputs.map { forwarding[$0] ?? $0 }
+                view.adding(graph.nodes[i])
             }
             return true
         }

@@ -24,30 +24,41 @@ public enum RuleEffect: Equatable, Sendable {
 }
 
 /// Read-only questions a rule asks about the graph around a node.
+///
+/// The `Rewriter` keeps one view for a whole pass and updates it with each change (`removing`/`adding`
+/// the nodes involved): rebuilding it after every change made the layout pass quadratic in the graph size,
+/// and holding the graph itself made every in-place edit copy the node array.
 public struct GraphView: Sendable {
-    public let graph: Graph
     public let opset: Int64
-    private let consumerCounts: [String: Int]
-    private let producers: [String: Int]
-    private let initializerIndex: [String: Int]
+    private var consumerCounts: [String: Int] = [:]
+    private var producers: [String: Node] = [:]
+    private let initializers: [String: Tensor]
     private let graphOutputs: Set<String>
 
     public init(graph: Graph, opset: Int64) {
-        self.graph = graph
         self.opset = opset
-        var counts: [String: Int] = [:], producers: [String: Int] = [:]
-        for (i, node) in graph.nodes.enumerated() {
-            for input in node.inputs where !input.isEmpty { counts[input, default: 0] += 1 }
-            for output in node.outputs where !output.isEmpty { producers[output] = i }
-        }
-        consumerCounts = counts
-        self.producers = producers
-        initializerIndex = Dictionary(graph.initializers.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        initializers = Dictionary(graph.initializers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         graphOutputs = Set(graph.outputs.map(\.name))
+        for node in graph.nodes { adding(node) }
     }
 
     public func consumerCount(of value: String) -> Int { consumerCounts[value] ?? 0 }
-    public func producer(of value: String) -> Node? { producers[value].map { graph.nodes[$0] } }
-    public func initializer(_ name: String) -> Tensor? { initializerIndex[name].map { graph.initializers[$0] } }
+    public func producer(of value: String) -> Node? { producers[value] }
+    public func initializer(_ name: String) -> Tensor? { initializers[name] }
     public func isGraphOutput(_ value: String) -> Bool { graphOutputs.contains(value) }
+
+    /// Records a node put into the graph.
+    mutating func adding(_ node: Node) {
+        for input in node.inputs where !input.isEmpty { consumerCounts[input, default: 0] += 1 }
+        for output in node.outputs where !output.isEmpty { producers[output] = node }
+    }
+
+    /// Records a node taken out of the graph (before any replacement is added).
+    mutating func removing(_ node: Node) {
+        for input in node.inputs where !input.isEmpty {
+            let left = (consumerCounts[input] ?? 0) - 1
+            consumerCounts[input] = left > 0 ? left : nil
+        }
+        for output in node.outputs where !output.isEmpty { producers[output] = nil }
+    }
 }

@@ -30,6 +30,10 @@ struct KerasCommand: ParsableCommand {
     @Option(help: "Fix the batch dimension (default: symbolic 'batch').")
     var batchSize: Int?
 
+    @Option(parsing: .upToNextOption,
+            help: "Inputs (Keras input layer names) to take channels-first, [N, C, H, W] instead of [N, H, W, C].")
+    var inputsAsNchw: [String] = []
+
     @Option(help: "An .io.npz of Keras inputs and outputs: check the converted model against it.")
     var reference: String?
 
@@ -48,7 +52,8 @@ struct KerasCommand: ParsableCommand {
         let (converted, summary) = try reportingFailures(file: model) { () throws -> (Model, KerasImportSummary) in
             do {
                 let file = try KerasModelFile.load(model: model, weights: weights)
-                return try file.convert(options: KerasImportOptions(opset: opset, batchSize: batchSize))
+                return try file.convert(options: KerasImportOptions(opset: opset, batchSize: batchSize,
+                                                                    inputsAsNCHW: Set(inputsAsNchw)))
             } catch let error as KerasError {
                 if case .unsupportedLayers = error { throw CLIFailure(.unsupported, "\(model): \(error)") }
                 throw error
@@ -61,13 +66,34 @@ struct KerasCommand: ParsableCommand {
         if let reference { try checkParity(converted, against: reference) }
     }
 
+    /// A float [N, D1…, C] tensor as [N, C, D1…].
+    static func channelsFirst(_ value: TensorValue) -> TensorValue? {
+        guard value.rank >= 3, let values = value.values(Float.self), let channels = value.shape.last else { return nil }
+        let batch = value.shape[0], spatial = value.shape.dropFirst().dropLast().reduce(1, *)
+        var out = [Float](repeating: 0, count: values.count)
+        for n in 0..<batch { for s in 0..<spatial { for c in 0..<channels {
+            out[(n * channels + c) * spatial + s] = values[(n * spatial + s) * channels + c]
+        } } }
+        return TensorValue(shape: [batch, channels] + value.shape.dropFirst().dropLast(), values: out)
+    }
+
     /// Runs the converted model on the recorded inputs; exit 1 when an output is off by more than the tolerance.
     private func checkParity(_ converted: Model, against reference: String) throws {
         guard let graph = converted.graph else { return }
         let bundle = try reportingFailures(file: reference) { try IOBundle.read(from: URL(fileURLWithPath: reference), for: graph) }
         let interpreter = try reportingFailures(file: output.output) { try Interpreter(model: converted) }
         var feeds: [String: RuntimeValue] = [:]
-        for tensor in bundle.inputs { feeds[tensor.name] = .tensor(try reportingFailures(file: reference) { try TensorValue(tensor) }) }
+        for tensor in bundle.inputs {
+            var value = try reportingFailures(file: reference) { try TensorValue(tensor) }
+            if inputsAsNchw.contains(tensor.name) {
+                // The recording holds Keras's channels-last input.
+                guard let flipped = Self.channelsFirst(value) else {
+                    throw CLIFailure(.parityFailure, "\(reference): input '\(tensor.name)' is not a float tensor of rank 3 or more")
+                }
+                value = flipped
+            }
+            feeds[tensor.name] = .tensor(value)
+        }
         let result = try reportingFailures(file: output.output) { try interpreter.run(feeds) }
         var worst = 0.0
         for (expected, (name, value)) in zip(bundle.outputs, result.outputs) {

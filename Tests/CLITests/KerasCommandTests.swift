@@ -18,6 +18,27 @@ import Testing
         #expect(Fixtures.exists(output))
     }
 
+    /// The image input taken channels-first: the Transpose at the input cancels against the first Conv's,
+    /// and --reference flips the recorded channels-last input to match.
+    @Test func inputsAsNCHW() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("cnn.onnx")
+        let model = Self.keras.appendingPathComponent("k3/cnn.keras").path
+        let result = try CLI.run(["keras", model, "-o", output.path, "--inputs-as-nchw", "image",
+                                  "--reference", Self.keras.appendingPathComponent("k3/cnn.io.npz").path])
+        #expect(result.exited(0), "\(result)")
+        #expect(result.stdout.contains("transposes 0"), "\(result)")
+        let inspected = try CLI.run(["inspect", output.path])
+        #expect(inspected.stdout.contains("image: float32[batch, 3, 16, 16]"), "\(inspected)")
+
+        let unknown = folder.appendingPathComponent("unknown.onnx")
+        let wrong = try CLI.run(["keras", model, "-o", unknown.path, "--inputs-as-nchw", "pixels"])
+        #expect(wrong.exited(2), "\(wrong)")
+        #expect(wrong.stderrLines.count == 1 && wrong.stderr.contains("no input 'pixels' (its inputs: image)"), "\(wrong)")
+        #expect(!Fixtures.exists(unknown))
+    }
+
     @Test("damaged model files: one error line naming the file, exit 2, no output",
           arguments: ["empty.h5", "truncated.h5", "random.h5", "truncated.keras", "notjson.json"])
     func damagedFiles(_ kind: String) throws {

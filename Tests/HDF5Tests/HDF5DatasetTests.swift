@@ -1,3 +1,4 @@
+import Foundation
 import CHDF5
 import Testing
 @testable import HDF5
@@ -29,6 +30,20 @@ import Testing
             #expect(try file.root.dataset("model_weights/dense/dense/kernel:0").readFloats() == SampleFile.kernel)
             #expect(try file.root.dataset("data/big").readFloats() == SampleFile.big)
             #expect(try file.root.dataset("data/big").readDoubles() == SampleFile.big.map { Double($0) })
+        }
+    }
+
+    /// The bytes read for ONNX raw_data are the float32 values, whatever the stored type.
+    @Test func floatDataHoldsTheFloat32Values() throws {
+        try SampleFile.withOpen { file throws in
+            for name in ["model_weights/dense/dense/kernel:0", "data/big", "model_weights/dense/dense/bias:0", "data/int8",
+                         "data/scalar", "data/flags"] {
+                let dataset = try file.root.dataset(name)
+                let data = try dataset.readFloatData()
+                let floats = data.withUnsafeBytes { raw in (0..<(raw.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) } }
+                #expect(floats == (try dataset.readFloats()), "\(name)")
+            }
+            #expect(throws: HDF5Error.self) { try file.root.dataset("data/words").readFloatData() }
         }
     }
 

@@ -98,6 +98,24 @@ private struct NoWeights: KerasWeightSource {
         }
     }
 
+    @Test func jsonValuesAsPythonWritesThem() throws {
+        let text = #"{"a": [1, -2.5e3, 0, true, false, null], "s": "tab\tquote\" \u00e9 \ud83d\ude00 \/", "x": NaN, "y": -Infinity, "z": Infinity, "e": {}, "l": []}"#
+        let value = try JSONValue.parse(Data(text.utf8))
+        #expect(value["a"] == .array([.number(1), .number(-2500), .number(0), .bool(true), .bool(false), .null]))
+        #expect(value["s"]?.string == "tab\tquote\" é 😀 /")
+        #expect(value["x"]?.double?.isNaN == true)
+        #expect(value["y"]?.double == -.infinity && value["z"]?.double == .infinity)
+        #expect(value["e"] == .object([:]) && value["l"] == .array([]))
+        #expect(try JSONValue.parse(Data(#" [ "\\u00" , 1 ] "#.utf8)) == .array([.string(#"\u00"#), .number(1)]))
+    }
+
+    @Test func brokenJSONIsAnError() {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        for text in ["{", "[1,]", "[1 2]", #"{"a" 1}"#, #""open"#, "tru", "[1] x", #""\u12""#, "\"a\u{01}\"", "-", deep] {
+            #expect(throws: KerasError.self, "\(text.prefix(20))") { try JSONValue.parse(Data(text.utf8)) }
+        }
+    }
+
     @Test func malformedConfigsAreErrors() {
         for text in ["", "[1, 2]", #"{"class_name": "Dense", "config": {}}"#, #"{"class_name": "Sequential", "config": {"layers": []}}"#] {
             #expect(throws: KerasError.self, "\(text)") { try Self.parse(text) }

@@ -22,7 +22,7 @@ import Parity
         var testDescription: String { "\(folder)/\(model)" + (weights.map { " + \($0)" } ?? "") }
     }
 
-    static let models = ["mlp", "cnn", "flatten_cnn", "functional", "activations", "activations_extra",
+    static let models = ["mlp", "cnn", "flatten_cnn", "flatten_heads", "functional", "activations", "activations_extra",
                          "activations_parallel", "embedding", "conv1d", "conv3d", "nested", "transformer",
                          "mha_variants", "rnn", "rnn2", "gru_v1"]
 
@@ -68,6 +68,32 @@ import Parity
     func convertsAndMatchesKeras(_ c: Case) throws {
         let error = try Self.worstError(c)
         #expect(error <= 1e-4, "max |error| / max |keras| = \(error)")
+    }
+
+    /// Flatten after a Conv or pooling flattens the channels-first value and Dense takes the features in
+    /// that order (rows of its kernel permuted): no Transpose is left but the one at the input.
+    @Test(arguments: ["k2/flatten_cnn.h5", "k3/flatten_cnn.keras"])
+    func flattenHeadNeedsNoTranspose(_ path: String) throws {
+        let file = try KerasModelFile.load(model: Self.root.appendingPathComponent(path).path)
+        let (model, summary) = try file.convert()
+        let nodes = try #require(model.graph).nodes
+        #expect(summary.transposes == 1)
+        #expect(nodes.first?.opType == "Transpose")
+        #expect(!nodes.contains { $0.opType == "Gather" })
+    }
+
+    /// A reordered Flatten output that reaches a layer other than Dense is put back in Keras's order.
+    @Test func reorderedFeaturesAreRestoredForOtherLayers() throws {
+        let builder = GraphBuilder(opset: 17)
+        let tensor = KerasTensor(name: "x", shape: [nil, 6], featureOrder: ReshapingLayers.channelsFirstOrder([1, 3, 2]))
+        #expect(tensor.featureOrder == [0, 2, 4, 1, 3, 5])
+        let restored = Layout.kerasOrder(tensor, builder)
+        #expect(restored.featureOrder == nil)
+        let gather = try #require(builder.nodes.last)
+        #expect(gather.opType == "Gather")
+        let indices = try #require(builder.initializers.last).int64Values()
+        // Keras feature k sits at position inverse[k]: order[inverse[k]] == k.
+        #expect(indices == [0, 3, 1, 4, 2, 5])
     }
 
     @Test(arguments: [13, 18, 20])

@@ -92,6 +92,18 @@ def build_flatten_cnn():
     ], name="flatten_cnn")
 
 
+@builder("flatten_heads")
+def build_flatten_heads():
+    """A Flatten after pooling read by Dropout + Dense, by another layer, and as a model output: the
+    converter flattens channels-first and must give every reader other than Dense Keras's order back."""
+    L = keras.layers
+    x = keras.Input((6, 5, 3), name="image")
+    flat = L.Flatten(name="flat")(L.MaxPooling2D(2)(L.Conv2D(4, 3, padding="same")(x)))
+    a = L.Dense(5, name="after_dropout")(L.Dropout(0.2)(flat))
+    b = L.Dense(3, name="after_tanh")(L.Activation("tanh")(flat))
+    return keras.Model(x, [a, b, flat], name="flatten_heads")
+
+
 @builder("functional")
 def build_functional():
     L = keras.layers

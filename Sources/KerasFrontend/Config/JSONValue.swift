@@ -3,7 +3,7 @@ import Foundation
 /// A parsed JSON value: Keras stores model architectures as JSON (the `model_config` attribute of an .h5,
 /// `config.json` in a .keras zip, `model.to_json()`), with layer options whose types vary by layer and by
 /// Keras version, so they are read through typed accessors rather than fixed Codable structs.
-public indirect enum JSONValue: Sendable, Equatable, Decodable {
+public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
@@ -11,13 +11,11 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses UTF-8 JSON text. Python's json module writes NaN and Infinity for non-finite floats, which
-    /// JSON5 mode accepts.
+    /// Parses UTF-8 JSON text, with the NaN and Infinity that Python's json module writes for non-finite
+    /// floats.
     public static func parse(_ data: Data) throws -> JSONValue {
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
         do {
-            return try decoder.decode(JSONValue.self, from: data)
+            return try JSONParser.parse(data)
         } catch {
             throw KerasError.malformedConfig("the architecture is not valid JSON (\(error))")
         }
@@ -39,22 +37,5 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
     public var int: Int? {
         guard case .number(let n) = self, n.rounded() == n, abs(n) < 1e15 else { return nil }
         return Int(n)
-    }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if let text = try? container.decode(String.self) {
-            self = .string(text)
-        } else if let list = try? container.decode([JSONValue].self) {
-            self = .array(list)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
     }
 }

@@ -6,6 +6,11 @@ import ONNX
 public struct KerasTensor: Sendable, Equatable {
     public var name: String
     public var shape: [Int?]
+    /// Set when the last axis holds Keras's features in another order: element j is Keras's element
+    /// `featureOrder[j]`. Flatten of a channels-first value gives this, so that the Transpose back to
+    /// channels-last is never needed; Dense absorbs the order into its kernel rows, and any other layer
+    /// gets the Keras order back first (`KerasImporter` inserts a Gather).
+    public var featureOrder: [Int]? = nil
 
     public var rank: Int { shape.count }
 }
@@ -16,6 +21,8 @@ final class GraphBuilder {
     private(set) var nodes: [Node] = []
     private(set) var initializers: [Tensor] = []
     private var taken: Set<String> = []
+    /// Index in `nodes` of the node producing each value.
+    private var producers: [String: Int] = [:]
     let opset: Int
     /// The layer whose nodes are being added.
     var layer: KerasError.LayerID = KerasError.LayerID("", "")
@@ -42,6 +49,7 @@ final class GraphBuilder {
              named outputNames: [String]? = nil) -> [String] {
         let base = "\(layer.name)/\(opType)"
         let names = outputNames ?? (0..<outputs).map { fresh(outputs == 1 ? base : "\(base):\($0)") }
+        for name in names { producers[name] = nodes.count }
         nodes.append(Node(opType: opType, name: fresh(base), inputs: inputs, outputs: names, attributes: attributes,
                           metadata: [MetadataEntry(key: "keras_layer", value: layer.name),
                                      MetadataEntry(key: "keras_class", value: layer.className)]))
@@ -59,6 +67,18 @@ final class GraphBuilder {
         return name
     }
 
+    /// An initializer holding float32 little-endian `bytes` (shared, not copied).
+    func floats(_ base: String, bytes: Data, dims: [Int]) -> String {
+        let name = fresh("\(layer.name)/\(base)")
+        initializers.append(Tensor(name: name, dataType: .float, dims: dims.map(Int64.init), raw: bytes))
+        return name
+    }
+
+    /// A Keras weight used in its own layout, as an initializer (no copy); `dims` reshapes it.
+    func weight(_ base: String, _ weight: KerasWeight, dims: [Int]? = nil) -> String {
+        floats(base, bytes: weight.bytes, dims: dims ?? weight.shape)
+    }
+
     func scalar(_ base: String, _ value: Float) -> String { floats(base, [value], dims: []) }
 
     func int64s(_ base: String, _ values: [Int64]) -> String {
@@ -68,11 +88,16 @@ final class GraphBuilder {
         return name
     }
 
+    /// The node that produces `value`, if a node of this graph does.
+    func producer(of value: String) -> Node? { producers[value].map { nodes[$0] } }
+
     /// Renames the last node's output (graph outputs keep the Keras output layer's name).
     func renameOutput(_ old: String, to new: String) -> Bool {
         guard let index = nodes.lastIndex(where: { $0.outputs.contains(old) }),
               let slot = nodes[index].outputs.firstIndex(of: old) else { return false }
         nodes[index].outputs[slot] = new
+        producers[old] = nil
+        producers[new] = index
         for i in nodes.indices where i > index {
             nodes[i].inputs = nodes[i].inputs.map { $0 == old ? new : $0 }
         }

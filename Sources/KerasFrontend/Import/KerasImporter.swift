@@ -7,10 +7,14 @@ public struct KerasImportOptions: Sendable {
     public var opset: Int = 17
     /// Fixes the batch dimension; nil keeps it symbolic (`batch`).
     public var batchSize: Int?
+    /// Inputs (by Keras input layer name) that the ONNX model takes channels-first: [N, C, D1…] instead
+    /// of Keras's [N, D1…, C].
+    public var inputsAsNCHW: Set<String>
 
-    public init(opset: Int = 17, batchSize: Int? = nil) {
+    public init(opset: Int = 17, batchSize: Int? = nil, inputsAsNCHW: Set<String> = []) {
         self.opset = opset
         self.batchSize = batchSize
+        self.inputsAsNCHW = inputsAsNCHW
     }
 
     public static let supportedOpsets = 13...21
@@ -34,6 +38,10 @@ public enum KerasImporter {
         }
         let unsupported = unsupportedLayers(in: model)
         guard unsupported.isEmpty else { throw KerasError.unsupportedLayers(unsupported) }
+        let inputNames = model.inputs.map(\.layer)
+        if let unknown = options.inputsAsNCHW.subtracting(inputNames).sorted().first {
+            throw KerasError.option("--inputs-as-nchw: the model has no input '\(unknown)' (its inputs: \(inputNames.joined(separator: ", ")))")
+        }
         let builder = GraphBuilder(opset: options.opset)
         var inputs: [Value] = []
         var values: [KerasTensorRef: KerasTensor] = [:]
@@ -41,8 +49,9 @@ public enum KerasImporter {
             guard let layer = model.layer(named: ref.layer), layer.className == "InputLayer" else {
                 throw KerasError.malformedConfig("model input \(ref) is not an InputLayer")
             }
-            let (value, tensor) = try graphInput(layer, batchSize: options.batchSize)
+            var (value, tensor) = try graphInput(layer, batchSize: options.batchSize)
             builder.reserve(value.name)
+            if options.inputsAsNCHW.contains(layer.name) { (value, tensor) = try channelsFirst(value, tensor, layer, builder) }
             inputs.append(value)
             values[ref] = tensor
         }
@@ -53,6 +62,10 @@ public enum KerasImporter {
         var renamed: [String: String] = [:]
         for ref in model.outputs {
             guard var tensor = values[ref] else { throw KerasError.malformedConfig("model output \(ref) was never computed") }
+            if tensor.featureOrder != nil {
+                builder.layer = KerasError.LayerID("Output", ref.layer)
+                tensor = Layout.kerasOrder(tensor, builder)
+            }
             let original = tensor.name
             tensor.name = renamed[original] ?? original
             let output = graphOutput(ref, tensor, builder: builder, taken: outputs.map(\.name) + inputs.map(\.name))
@@ -120,6 +133,19 @@ public enum KerasImporter {
         return (value, KerasTensor(name: layer.name, shape: shape))
     }
 
+    /// An input taken channels-first: the graph input's dims move the channel axis to 1, and a Transpose
+    /// gives the Keras layer its channels-last tensor (the layout step cancels it against the first Conv's).
+    private static func channelsFirst(_ value: Value, _ tensor: KerasTensor, _ layer: KerasLayer,
+                                      _ builder: GraphBuilder) throws -> (Value, KerasTensor) {
+        guard tensor.rank >= 3, let (dataType, shape) = value.type?.tensorType, let dataType, let dims = shape?.dims else {
+            throw KerasError.option("--inputs-as-nchw: input '\(layer.name)' has rank \(tensor.rank); only inputs of rank 3 or more have a channel axis to move")
+        }
+        let rank = dims.count
+        let flipped = Value(name: value.name, type: .tensor(dataType, TensorShape([dims[0], dims[rank - 1]] + dims[1..<(rank - 1)])))
+        builder.layer = layer.id
+        return (flipped, KerasTensor(name: Layout.channelsLast(value.name, rank: rank, builder), shape: tensor.shape))
+    }
+
     /// The graph output for a model output: named after its layer (the value is renamed, or copied with
     /// Identity when it is also a graph input or another output).
     private static func graphOutput(_ ref: KerasTensorRef, _ tensor: KerasTensor, builder: GraphBuilder, taken: [String]) -> Value {
@@ -168,10 +194,11 @@ private struct ModelRun {
                 if let submodel = layer.submodel {
                     outputs = try inline(submodel, inputs: inputs, layer: layer, scope: scope + [layer.name])
                 } else {
-                    if cachedWeights[layer.name] == nil {
-                        cachedWeights[layer.name] = try weights.weights(for: layer, scope: scope)
-                    }
-                    outputs = try convert(layer, call: call, inputs: inputs, weights: cachedWeights[layer.name] ?? [])
+                    // Only a shared layer keeps its weights for its next call: the others let theirs go as
+                    // soon as the mapping has made its initializers.
+                    let layerWeights = try cachedWeights[layer.name] ?? weights.weights(for: layer, scope: scope)
+                    if layer.calls.count > 1 { cachedWeights[layer.name] = layerWeights }
+                    outputs = try convert(layer, call: call, inputs: inputs, weights: layerWeights)
                 }
                 for (t, tensor) in outputs.enumerated() { values[KerasTensorRef(layer.name, index, t)] = tensor }
                 if index == 0 { layersConverted += 1 }
@@ -187,6 +214,8 @@ private struct ModelRun {
     private func convert(_ layer: KerasLayer, call: KerasCall, inputs: [KerasTensor], weights: [KerasWeight]) throws -> [KerasTensor] {
         guard let mapping = LayerMappings.all[layer.className] else { throw KerasError.unsupportedLayers([layer.id]) }
         builder.layer = layer.id
+        let inputs = LayerMappings.acceptingFeatureOrder.contains(layer.className)
+            ? inputs : inputs.map { Layout.kerasOrder($0, builder) }
         let context = LayerContext(layer: layer, call: call, inputs: inputs, weights: weights, builder: builder,
                                    kerasVersion: kerasVersion)
         return try mapping(context)

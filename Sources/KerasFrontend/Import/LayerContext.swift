@@ -1,14 +1,34 @@
+import Foundation
 /// One weight array of a layer, in Keras's own layout (Dense kernel [in, out], Conv2D kernel
-/// [kh, kw, in, out], …).
+/// [kh, kw, in, out], …), held as float32 little-endian bytes: the layout of ONNX raw_data, so a weight
+/// used as it is becomes an initializer without a copy (VGG16's 500 MB of Dense kernels, say).
 public struct KerasWeight: Sendable, Equatable {
     public let name: String
     public let shape: [Int]
-    public let values: [Float]
+    public let bytes: Data
 
-    public init(name: String, shape: [Int], values: [Float]) {
+    public init(name: String, shape: [Int], bytes: Data) {
         self.name = name
         self.shape = shape
-        self.values = values
+        self.bytes = bytes
+    }
+
+    public init(name: String, shape: [Int], values: [Float]) {
+        self.init(name: name, shape: shape, bytes: values.withUnsafeBytes { Data($0) })
+    }
+
+    public var count: Int { bytes.count / 4 }
+
+    /// The values as an array: a copy, so bind it once rather than indexing it in a loop.
+    public var values: [Float] {
+        [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = bytes.copyBytes(to: buffer) / MemoryLayout<Float>.stride  // it returns bytes
+        }
+    }
+
+    /// Calls `body` with the values in place (no copy).
+    public func withValues<T>(_ body: (UnsafeBufferPointer<Float>) throws -> T) rethrows -> T {
+        try bytes.withUnsafeBytes { raw in try body(raw.bindMemory(to: Float.self)) }
     }
 }
 

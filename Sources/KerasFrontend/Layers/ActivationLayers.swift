@@ -54,7 +54,7 @@ enum ActivationLayers {
         let x = try c.input()
         let alpha = try c.weight(0, "alpha")
         guard alpha.shape.count == x.rank - 1 else { throw c.fail("alpha has shape \(alpha.shape) for input rank \(x.rank)") }
-        let slope = c.builder.floats("alpha", alpha.values, dims: alpha.shape)
+        let slope = c.builder.weight("alpha", alpha)
         return [KerasTensor(name: c.builder.op("PRelu", [x.name, slope]), shape: x.shape)]
     }
 

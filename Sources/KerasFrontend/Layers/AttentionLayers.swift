@@ -117,8 +117,8 @@ enum AttentionLayers {
         }
         /// x·W + b → [B, L, H, D] → transposed by `perm`.
         func project(_ x: String, _ w: (kernel: KerasWeight, bias: KerasWeight?), _ what: String, dim: Int, perm: [Int]) -> String {
-            var y = b.op("MatMul", [x, b.floats("\(what)_kernel", w.kernel.values, dims: [w.kernel.shape[0], heads * dim])])
-            if let bias = w.bias { y = b.op("Add", [y, b.floats("\(what)_bias", bias.values, dims: [heads * dim])]) }
+            var y = b.op("MatMul", [x, b.weight("\(what)_kernel", w.kernel, dims: [w.kernel.shape[0], heads * dim])])
+            if let bias = w.bias { y = b.op("Add", [y, b.weight("\(what)_bias", bias, dims: [heads * dim])]) }
             y = b.op("Reshape", [y, b.int64s("shape", [0, 0, Int64(heads), Int64(dim)])])
             return b.op("Transpose", [y], [.ints("perm", perm)])
         }
@@ -134,8 +134,8 @@ enum AttentionLayers {
         let weights = b.op("Softmax", [scores], [.int("axis", -1)])
         var y = b.op("Transpose", [b.op("MatMul", [weights, v])], [.ints("perm", [0, 2, 1, 3])])   // [B, T, H, Dv]
         y = b.op("Reshape", [y, b.int64s("shape", [0, 0, Int64(heads * valueDim)])])
-        y = b.op("MatMul", [y, b.floats("output_kernel", wo.values, dims: [heads * valueDim, outWidth])])
-        if let bo { y = b.op("Add", [y, b.floats("output_bias", bo.values, dims: [outWidth])]) }
+        y = b.op("MatMul", [y, b.weight("output_kernel", wo, dims: [heads * valueDim, outWidth])])
+        if let bo { y = b.op("Add", [y, b.weight("output_bias", bo, dims: [outWidth])]) }
         let shape = Array(query.shape.dropLast()) + [outWidth]
         if rank > 3 {
             y = b.op("Reshape", [y, b.int64s("shape", [0] + shape.dropFirst().map { Int64($0 ?? -1) })])

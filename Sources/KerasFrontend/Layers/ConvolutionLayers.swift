@@ -1,3 +1,4 @@
+import Foundation
 import ONNX
 
 /// Conv1D/2D/3D (groups, dilation, 'same'/'valid'/'causal' padding) and DepthwiseConv1D/2D. Keras tensors
@@ -82,7 +83,7 @@ enum ConvolutionLayers {
         var inputs = [channelsFirst ? x.name : Layout.channelsFirst(x.name, rank: x.rank, b), weights]
         if try c.bool("use_bias", default: true) {
             let bias = try c.weight(1, "bias", shape: [outputs])
-            inputs.append(b.floats("bias", bias.values, dims: bias.shape))
+            inputs.append(b.weight("bias", bias))
         }
         let spatialIn = channelsFirst ? Array(x.shape[2...]) : Array(x.shape[1..<(x.rank - 1)])
         var attributes = w.attributes(input: spatialIn) + [.ints("dilations", w.dilations)]
@@ -101,21 +102,54 @@ enum ConvolutionLayers {
         if depthwise {
             let multiplier = try c.int("depth_multiplier", default: 1)
             let w = try c.weight(0, "depthwise_kernel", shape: kernel + [channels, multiplier])
-            var values = [Float](repeating: 0, count: w.values.count)
-            for t in 0..<taps { for ch in 0..<channels { for m in 0..<multiplier {
-                values[(ch * multiplier + m) * taps + t] = w.values[(t * channels + ch) * multiplier + m]
-            } } }
-            let name = c.builder.floats("kernel", values, dims: [channels * multiplier, 1] + kernel)
+            // [taps, channels·multiplier] → [channels·multiplier, taps]: a plain transpose.
+            let data = transposed(w, rows: taps, columns: channels * multiplier)
+            let name = c.builder.floats("kernel", bytes: data, dims: [channels * multiplier, 1] + kernel)
             return (name, channels * multiplier, channels)
         }
         let filters = try c.int("filters"), groups = try c.int("groups", default: 1)
         guard groups >= 1, channels % groups == 0, filters % groups == 0 else { throw c.fail("groups \(groups) do not divide \(channels) channels and \(filters) filters") }
         let perGroup = channels / groups
         let w = try c.weight(0, "kernel", shape: kernel + [perGroup, filters])
-        var values = [Float](repeating: 0, count: w.values.count)
-        for t in 0..<taps { for i in 0..<perGroup { for o in 0..<filters {
-            values[(o * perGroup + i) * taps + t] = w.values[(t * perGroup + i) * filters + o]
-        } } }
-        return (c.builder.floats("kernel", values, dims: [filters, perGroup] + kernel), filters, groups)
+        let data = reversedAxes(w, taps: taps, inputs: perGroup, outputs: filters)
+        return (c.builder.floats("kernel", bytes: data, dims: [filters, perGroup] + kernel), filters, groups)
+    }
+
+    /// A [rows, columns] weight as [columns, rows] float32 bytes.
+    static func transposed(_ w: KerasWeight, rows: Int, columns: Int) -> Data {
+        reversedAxes(w, taps: 1, inputs: rows, outputs: columns)
+    }
+
+    /// [taps, inputs, outputs] → [outputs, inputs, taps]. One side of a transpose must stride, so the
+    /// copy goes in 32×32 blocks of (input, output) whose cache lines stay loaded while they are used:
+    /// column by column, a ResNet-50 took a third of its conversion time here.
+    static func reversedAxes(_ w: KerasWeight, taps: Int, inputs: Int, outputs: Int) -> Data {
+        let count = taps * inputs * outputs
+        guard count > 0, let memory = malloc(count * MemoryLayout<Float>.stride) else { return Data() }
+        let to = memory.bindMemory(to: Float.self, capacity: count)
+        let block = 32
+        w.withValues { source in
+            // The weight's shape was checked against the layer, so a short source cannot happen; zeros
+            // rather than stale memory if it ever did.
+            guard let from = source.baseAddress, source.count >= count else {
+                memory.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Float>.stride)
+                return
+            }
+            for i0 in stride(from: 0, to: inputs, by: block) {
+                for o0 in stride(from: 0, to: outputs, by: block) {
+                    for o in o0..<min(o0 + block, outputs) {
+                        for i in i0..<min(i0 + block, inputs) {
+                            let target = to + (o * inputs + i) * taps
+                            var at = i * outputs + o
+                            for t in 0..<taps {
+                                target[t] = from[at]
+                                at += inputs * outputs
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Data(bytesNoCopy: memory, count: count * MemoryLayout<Float>.stride, deallocator: .free)
     }
 }

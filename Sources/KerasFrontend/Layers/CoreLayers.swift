@@ -1,3 +1,4 @@
+import Foundation
 import ONNX
 
 /// Dense, Embedding, Rescaling, and the layers that are the identity at inference (Dropout and the noise
@@ -21,13 +22,29 @@ enum CoreLayers {
         let useBias = try c.bool("use_bias", default: true)
         let kernel = try c.weight(0, "kernel", shape: [inputSize, units])
         let b = c.builder
-        var y = b.op("MatMul", [x.name, b.floats("kernel", kernel.values, dims: kernel.shape)])
+        let rows = x.featureOrder.map { b.floats("kernel", bytes: gatherRows(kernel, order: $0, width: units), dims: kernel.shape) }
+        var y = b.op("MatMul", [x.name, rows ?? b.weight("kernel", kernel)])
         if useBias {
             let bias = try c.weight(1, "bias", shape: [units])
-            y = b.op("Add", [y, b.floats("bias", bias.values, dims: bias.shape)])
+            y = b.op("Add", [y, b.weight("bias", bias)])
         }
         y = try ActivationLayers.apply(try c.string("activation", default: "linear"), to: y, c)
         return [KerasTensor(name: y, shape: Array(x.shape.dropLast()) + [units])]
+    }
+
+    /// Row j of the result is row order[j] of the kernel: the input's features arrive in that order.
+    private static func gatherRows(_ kernel: KerasWeight, order: [Int], width: Int) -> Data {
+        var out = Data(count: order.count * width * MemoryLayout<Float>.stride)
+        kernel.withValues { source in
+            out.withUnsafeMutableBytes { raw in
+                let target = raw.bindMemory(to: Float.self)
+                guard let to = target.baseAddress, let from = source.baseAddress else { return }
+                for (row, original) in order.enumerated() where (original + 1) * width <= source.count {
+                    (to + row * width).update(from: from + original * width, count: width)
+                }
+            }
+        }
+        return out
     }
 
     /// Rows of the embedding matrix picked by integer indices.
@@ -35,7 +52,7 @@ enum CoreLayers {
         let x = try c.input()
         let rows = try c.int("input_dim"), width = try c.int("output_dim")
         let table = try c.weight(0, "embeddings", shape: [rows, width])
-        let y = c.builder.op("Gather", [c.builder.floats("embeddings", table.values, dims: table.shape), x.name])
+        let y = c.builder.op("Gather", [c.builder.weight("embeddings", table), x.name])
         return [KerasTensor(name: y, shape: x.shape + [width])]
     }
 

@@ -15,6 +15,10 @@ enum LayerMappings {
         return table
     }()
 
+    /// Classes that take an input whose features are reordered (`KerasTensor.featureOrder`) and pass the
+    /// order on (identities) or absorb it (Dense); every other layer gets Keras's order first.
+    static let acceptingFeatureOrder: Set<String> = Set(CoreLayers.inferenceIdentities + ["Dense"])
+
     /// Supported class names, sorted (for docs and errors).
     static var classNames: [String] { all.keys.sorted() }
 }
@@ -25,6 +29,15 @@ enum Layout {
     /// [N, D1…, C] → [N, C, D1…].
     static func channelsFirst(_ name: String, rank: Int, _ builder: GraphBuilder) -> String {
         builder.op("Transpose", [name], [.ints("perm", [0, rank - 1] + Array(1..<(rank - 1)))])
+    }
+
+    /// The tensor with its features back in Keras's order (a Gather on the last axis), if they are not.
+    static func kerasOrder(_ x: KerasTensor, _ builder: GraphBuilder) -> KerasTensor {
+        guard let order = x.featureOrder else { return x }
+        var inverse = [Int64](repeating: 0, count: order.count)
+        for (position, original) in order.enumerated() where original < order.count { inverse[original] = Int64(position) }
+        let y = builder.op("Gather", [x.name, builder.int64s("feature_order", inverse)], [.int("axis", x.rank - 1)])
+        return KerasTensor(name: y, shape: x.shape)
     }
 
     /// [N, C, D1…] → [N, D1…, C].

@@ -3,13 +3,39 @@ import ONNX
 /// Flatten, Reshape, Permute, RepeatVector and ZeroPadding1D/2D/3D, all on channels-last tensors as Keras
 /// holds them (so Flatten keeps Keras's element order).
 enum ReshapingLayers {
+    /// Flatten in Keras's order, unless the input was just transposed to channels-last from a channels-first
+    /// value (a Conv or pooling output): then that value is flattened as it is, and the output records the
+    /// order of its features (`featureOrder`), which a following Dense folds into its kernel. A CNN with a
+    /// Flatten head then needs no Transpose before it.
+    private static func flatten(_ c: LayerContext) throws -> [KerasTensor] {
+        let x = try c.input()
+        let rest = x.shape.dropFirst().compactMap { $0 }
+        let size: Int? = rest.count == x.rank - 1 ? rest.reduce(1, *) : nil
+        let b = c.builder
+        if x.rank >= 3, x.featureOrder == nil, size != nil, let transpose = b.producer(of: x.name), transpose.opType == "Transpose",
+           case .ints(let perm)? = transpose.attribute("perm")?.value,
+           perm == [0] + (2..<Int64(x.rank)).map { $0 } + [1], let source = transpose.inputs.first {
+            let y = b.op("Flatten", [source], [.int("axis", 1)])
+            return [KerasTensor(name: y, shape: [x.shape[0], size], featureOrder: channelsFirstOrder(Array(rest)))]
+        }
+        return [KerasTensor(name: b.op("Flatten", [x.name], [.int("axis", 1)]), shape: [x.shape.first ?? nil, size])]
+    }
+
+    /// For channels-last sizes [D1…, C]: the Keras (channels-last) flat index of each element of the
+    /// channels-first flattening [C, D1…].
+    static func channelsFirstOrder(_ sizes: [Int]) -> [Int] {
+        guard let channels = sizes.last else { return [] }
+        let spatial = sizes.dropLast().reduce(1, *)
+        var order: [Int] = []
+        order.reserveCapacity(channels * spatial)
+        for channel in 0..<channels {
+            for position in 0..<spatial { order.append(position * channels + channel) }
+        }
+        return order
+    }
+
     static let mappings: [String: LayerMapping] = [
-        "Flatten": { c in
-            let x = try c.input()
-            let rest = x.shape.dropFirst()
-            let size: Int? = rest.contains(where: { $0 == nil }) ? nil : rest.reduce(1) { $0 * ($1 ?? 1) }
-            return [KerasTensor(name: c.builder.op("Flatten", [x.name], [.int("axis", 1)]), shape: [x.shape.first ?? nil, size])]
-        },
+        "Flatten": flatten,
         "Reshape": { c in
             let x = try c.input()
             guard let target = c.config["target_shape"]?.array?.compactMap(\.int) else { throw c.fail("no target_shape") }

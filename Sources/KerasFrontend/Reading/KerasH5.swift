@@ -21,7 +21,7 @@ struct KerasH5Weights: KerasWeightSource {
         }
         return try names.map { name in
             let dataset = try layerGroup.dataset(name)
-            return KerasWeight(name: name, shape: dataset.shape, values: try dataset.readFloats())
+            return KerasWeight(name: name, shape: dataset.shape, bytes: try dataset.readFloatData())
         }
     }
 }
@@ -157,7 +157,7 @@ struct KerasVarsWeights: KerasWeightSource {
             let names = try vars.memberNames().sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
             weights = try names.map { name in
                 let dataset = try vars.dataset(name)
-                return KerasWeight(name: "\(path)/vars/\(name)", shape: dataset.shape, values: try dataset.readFloats())
+                return KerasWeight(name: "\(path)/vars/\(name)", shape: dataset.shape, bytes: try dataset.readFloatData())
             }
         }
         let members = try group.memberNames().filter { $0 != "vars" && group.memberKind($0) == .group }
