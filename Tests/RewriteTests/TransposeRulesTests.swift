@@ -126,4 +126,31 @@ import Interpreter
         #expect(Self.count("Transpose", after) == 0, "\(after.graph?.nodes.map(\.opType) ?? [])")
         #expect(try Self.run(after) == Self.run(model))
     }
+
+    @Test func squeezeAndExcitationGatesNeedNoTranspose() throws {
+        // What an EfficientNet SE block becomes: NHWC → global pool → Reshape to [N, 1, 1, C] → NCHW for a 1×1
+        // conv (here a Mul) → NHWC → gate the feature map → NCHW. The Reshape takes the move to [N, C, 1, 1].
+        let nodes = [Node(opType: "Transpose", inputs: ["x"], outputs: ["a"], attributes: [Self.toNHWC]),
+                     Node(opType: "ReduceMean", inputs: ["a"], outputs: ["pooled"],
+                          attributes: [Attribute(name: "axes", value: .ints([1, 2])), Attribute(name: "keepdims", value: .int(0))]),
+                     Node(opType: "Reshape", inputs: ["pooled", "se_shape"], outputs: ["se"]),
+                     Node(opType: "Transpose", inputs: ["se"], outputs: ["se_nchw"], attributes: [Self.toNCHW]),
+                     Node(opType: "Sigmoid", inputs: ["se_nchw"], outputs: ["gate_nchw"]),
+                     Node(opType: "Transpose", inputs: ["gate_nchw"], outputs: ["gate"], attributes: [Self.toNHWC]),
+                     Node(opType: "Mul", inputs: ["a", "gate"], outputs: ["m"]),
+                     Node(opType: "Transpose", inputs: ["m"], outputs: ["y"], attributes: [Self.toNCHW])]
+        let model = Self.model(nodes, initializers: [Self.int64s("se_shape", [-1, 1, 1, 3])])
+        let after = try Self.rewritten(model)
+        #expect(Self.count("Transpose", after) == 0, "\(after.graph?.nodes.map(\.opType) ?? [])")
+        #expect(try Self.run(after) == Self.run(model))
+    }
+
+    @Test func reshapeIsNotFoldedWhenTheTransposeMovesRealAxes() throws {
+        // [1, 60] → [1, 3, 20] → [1, 20, 3] moves axes of size 3 and 20: the Transpose must stay.
+        let nodes = [Node(opType: "Reshape", inputs: ["x", "shape"], outputs: ["r"]),
+                     Node(opType: "Transpose", inputs: ["r"], outputs: ["y"], attributes: [Attribute(name: "perm", value: .ints([0, 2, 1]))])]
+        let model = Self.model(nodes, initializers: [Self.int64s("shape", [1, 3, 20])])
+        let after = try Self.rewritten(model)
+        #expect(after.graph?.nodes.map(\.opType) == ["Reshape", "Transpose"])
+    }
 }

@@ -250,6 +250,46 @@ public struct CopySharedTranspose: Rule {
     }
 }
 
+/// Transpose(Reshape(x, shape)) → Reshape(x, shape permuted) when the transpose moves only axes of size 1
+/// (the others keep their order), so the elements stay where they are. A squeeze-and-excitation block's
+/// Reshape to [N, 1, 1, C] followed by the move to [N, C, 1, 1] is one Reshape then.
+public struct FoldTransposeIntoReshape: Rule {
+    public let name = "fold_transpose_into_reshape"
+    public let opTypes: Set<String> = ["Transpose"]
+
+    public init() {}
+
+    public func matches(_ node: Node, in graph: GraphView) -> Bool {
+        guard let input = node.inputs.first, let reshape = graph.producer(of: input), reshape.opType == "Reshape",
+              graph.consumerCount(of: input) == 1, !graph.isGraphOutput(input) else { return false }
+        return true
+    }
+
+    public func apply(_ node: Node, in graph: GraphView) throws -> RuleEffect {
+        guard let input = node.inputs.first, let reshape = graph.producer(of: input), reshape.inputs.count == 2,
+              let order = TransposeOrder(node), let output = node.outputs.first,
+              let shape = graph.initializer(reshape.inputs[1]).flatMap({ try? $0.int64Values() }), shape.count == order.perm.count else {
+            return .unchanged
+        }
+        if case .int(let allowZero)? = reshape.attribute("allowzero")?.value, allowZero != 0 { return .unchanged }
+        // A 0 copies the input's size at the same index, so it may not move; the axes that are not 1 (or
+        // may not be: -1 and 0) must keep their order.
+        let kept = order.perm.filter { shape[$0] != 1 }
+        guard kept == kept.sorted(), shape.indices.allSatisfy({ shape[$0] != 0 || order.perm[$0] == $0 }) else { return .unchanged }
+        let permuted = order.perm.map { shape[$0] }
+        let shapeName = "\(reshape.inputs[1])/for_\(output)"
+        let constant = Node(opType: "Constant", name: shapeName, inputs: [], outputs: [shapeName],
+                            attributes: [Attribute(name: "value", value: .tensor(Tensor(
+                                name: shapeName, dataType: .int64, dims: [Int64(permuted.count)],
+                                raw: permuted.withUnsafeBytes { Data($0) })))], metadata: node.metadata)
+        var folded = reshape
+        folded.name = node.name
+        folded.inputs[1] = shapeName
+        folded.outputs = [output]
+        return .replaced(by: [constant, folded])
+    }
+}
+
 /// Removes nodes none of whose outputs is read or is a graph output (left behind by the rules above).
 public struct RemoveUnusedNodes: Rule {
     public let name = "remove_unused_nodes"
