@@ -127,7 +127,6 @@ enum ConvolutionLayers {
         let count = taps * inputs * outputs
         guard count > 0, let memory = malloc(count * MemoryLayout<Float>.stride) else { return Data() }
         let to = memory.bindMemory(to: Float.self, capacity: count)
-        let block = 32
         w.withValues { source in
             // The weight's shape was checked against the layer, so a short source cannot happen; zeros
             // rather than stale memory if it ever did.
@@ -135,21 +134,39 @@ enum ConvolutionLayers {
                 memory.initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Float>.stride)
                 return
             }
-            for i0 in stride(from: 0, to: inputs, by: block) {
-                for o0 in stride(from: 0, to: outputs, by: block) {
-                    for o in o0..<min(o0 + block, outputs) {
-                        for i in i0..<min(i0 + block, inputs) {
-                            let target = to + (o * inputs + i) * taps
-                            var at = i * outputs + o
-                            for t in 0..<taps {
-                                target[t] = from[at]
-                                at += inputs * outputs
-                            }
+            let copy = BlockedCopy(from: from, to: to, taps: taps, inputs: inputs, outputs: outputs)
+            // Blocks of output channels write disjoint rows: big kernels share them out over the cores.
+            if count >= 1 << 20 {
+                DispatchQueue.concurrentPerform(iterations: copy.outputBlocks) { copy.run(outputBlock: $0) }
+            } else {
+                for block in 0..<copy.outputBlocks { copy.run(outputBlock: block) }
+            }
+        }
+        return Data(bytesNoCopy: memory, count: count * MemoryLayout<Float>.stride, deallocator: .free)
+    }
+
+    /// One block of output channels of `reversedAxes`. Each block writes only its own rows of `to`, so
+    /// blocks may run at once.
+    private struct BlockedCopy: @unchecked Sendable {
+        let from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>
+        let taps: Int, inputs: Int, outputs: Int
+        static let block = 32
+        var outputBlocks: Int { (outputs + Self.block - 1) / Self.block }
+
+        func run(outputBlock: Int) {
+            let o0 = outputBlock * Self.block
+            for i0 in stride(from: 0, to: inputs, by: Self.block) {
+                for o in o0..<min(o0 + Self.block, outputs) {
+                    for i in i0..<min(i0 + Self.block, inputs) {
+                        let target = to + (o * inputs + i) * taps
+                        var at = i * outputs + o
+                        for t in 0..<taps {
+                            target[t] = from[at]
+                            at += inputs * outputs
                         }
                     }
                 }
             }
         }
-        return Data(bytesNoCopy: memory, count: count * MemoryLayout<Float>.stride, deallocator: .free)
     }
 }
