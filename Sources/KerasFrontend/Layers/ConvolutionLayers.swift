@@ -1,8 +1,9 @@
 import ONNX
 
-/// Conv1D/2D/3D (groups, dilation, 'same'/'valid'/'causal' padding) and DepthwiseConv1D/2D. Keras tensors
-/// are channels-last; ONNX Conv is channels-first, so the input and output are transposed around the Conv
-/// (the rewrite step cancels back-to-back pairs) unless the layer itself says channels_first.
+/// Conv1D/2D/3D (groups, dilation, 'same'/'valid'/'causal' padding), DepthwiseConv1D/2D and
+/// SeparableConv1D/2D. Keras tensors are channels-last; ONNX Conv is channels-first, so the input and output
+/// are transposed around the Conv (the rewrite step cancels back-to-back pairs) unless the layer itself says
+/// channels_first.
 enum ConvolutionLayers {
     static let mappings: [String: LayerMapping] = [
         "Conv1D": { c in try convolution(c, spatial: 1, depthwise: false) },
@@ -10,7 +11,40 @@ enum ConvolutionLayers {
         "Conv3D": { c in try convolution(c, spatial: 3, depthwise: false) },
         "DepthwiseConv1D": { c in try convolution(c, spatial: 1, depthwise: true) },
         "DepthwiseConv2D": { c in try convolution(c, spatial: 2, depthwise: true) },
+        "SeparableConv1D": { c in try separable(c, spatial: 1) },
+        "SeparableConv2D": { c in try separable(c, spatial: 2) },
     ]
+
+    /// The input of a layer over spatial axes in either data format, and the way back: ONNX's Conv, pooling
+    /// and Resize read [N, C, D1…], Keras holds [N, D1…, C] unless the layer says channels_first.
+    struct SpatialInput {
+        let x: KerasTensor
+        let channelsFirst: Bool
+
+        init(_ c: LayerContext, spatial: Int) throws {
+            x = try c.input()
+            guard x.rank == spatial + 2 else { throw c.fail("input rank \(x.rank) is not \(spatial + 2)") }
+            channelsFirst = try c.string("data_format", default: "channels_last") == "channels_first"
+        }
+
+        var channels: Int? { channelsFirst ? x.shape[1] : x.shape[x.rank - 1] }
+        var spatial: [Int?] { channelsFirst ? Array(x.shape[2...]) : Array(x.shape[1..<(x.rank - 1)]) }
+
+        /// The channel count, which weight shapes depend on.
+        func knownChannels(_ c: LayerContext) throws -> Int {
+            guard let channels else { throw c.fail("the channel axis must have a known size") }
+            return channels
+        }
+
+        /// The value channels-first.
+        func onnx(_ b: GraphBuilder) -> String { channelsFirst ? x.name : Layout.channelsFirst(x.name, rank: x.rank, b) }
+
+        /// A channels-first result [N, channels, spatial…] in the layer's data format.
+        func output(_ y: String, channels: Int?, spatial: [Int?], _ b: GraphBuilder) -> KerasTensor {
+            if channelsFirst { return KerasTensor(name: y, shape: [x.shape[0], channels] + spatial) }
+            return KerasTensor(name: Layout.channelsLast(y, rank: x.rank, b), shape: [x.shape[0]] + spatial + [channels])
+        }
+    }
 
     /// Sizes of one convolution or pooling window along the spatial axes.
     struct Window {
@@ -72,50 +106,73 @@ enum ConvolutionLayers {
     }
 
     private static func convolution(_ c: LayerContext, spatial: Int, depthwise: Bool) throws -> [KerasTensor] {
-        let x = try c.input()
-        guard x.rank == spatial + 2 else { throw c.fail("input rank \(x.rank) is not \(spatial + 2)") }
-        let channelsFirst = try c.string("data_format", default: "channels_last") == "channels_first"
-        guard let channels = channelsFirst ? x.shape[1] : x.shape[x.rank - 1] else { throw c.fail("the channel axis must have a known size") }
+        let input = try SpatialInput(c, spatial: spatial)
+        let channels = try input.knownChannels(c)
         let w = try window(c, spatial: spatial, kernelKey: "kernel_size")
         let b = c.builder
-        let (weights, outputs, group) = try onnxKernel(c, channels: channels, kernel: w.kernel, depthwise: depthwise)
-        var inputs = [channelsFirst ? x.name : Layout.channelsFirst(x.name, rank: x.rank, b), weights]
-        if try c.bool("use_bias", default: true) {
-            let bias = try c.weight(1, "bias", shape: [outputs])
-            inputs.append(b.floats("bias", bias.values, dims: bias.shape))
-        }
-        let spatialIn = channelsFirst ? Array(x.shape[2...]) : Array(x.shape[1..<(x.rank - 1)])
-        var attributes = w.attributes(input: spatialIn) + [.ints("dilations", w.dilations)]
+        let (weights, outputs, group) = depthwise
+            ? try depthwiseKernel(c, channels: channels, kernel: w.kernel)
+            : try groupedKernel(c, channels: channels, kernel: w.kernel)
+        var attributes = w.attributes(input: input.spatial) + [.ints("dilations", w.dilations)]
         if group > 1 { attributes.append(.int("group", group)) }
-        var y = b.op("Conv", inputs, attributes)
+        var y = b.op("Conv", [input.onnx(b), weights] + (try bias(c, index: 1, size: outputs)), attributes)
         y = try ActivationLayers.apply(try c.string("activation", default: "linear"), to: y, c)
-        let spatialOut = w.output(input: spatialIn)
-        if channelsFirst { return [KerasTensor(name: y, shape: [x.shape[0], outputs] + spatialOut)] }
-        return [KerasTensor(name: Layout.channelsLast(y, rank: x.rank, b), shape: [x.shape[0]] + spatialOut + [outputs])]
+        return [input.output(y, channels: outputs, spatial: w.output(input: input.spatial), b)]
     }
 
-    /// The ONNX weight [out, in/group, k…] from Keras's [k…, in/group, out] (or, depthwise, [k…, in,
-    /// multiplier], where output channel c·multiplier + m reads input channel c).
-    private static func onnxKernel(_ c: LayerContext, channels: Int, kernel: [Int], depthwise: Bool) throws -> (String, Int, Int) {
-        let taps = kernel.reduce(1, *)
-        if depthwise {
-            let multiplier = try c.int("depth_multiplier", default: 1)
-            let w = try c.weight(0, "depthwise_kernel", shape: kernel + [channels, multiplier])
-            var values = [Float](repeating: 0, count: w.values.count)
-            for t in 0..<taps { for ch in 0..<channels { for m in 0..<multiplier {
-                values[(ch * multiplier + m) * taps + t] = w.values[(t * channels + ch) * multiplier + m]
-            } } }
-            let name = c.builder.floats("kernel", values, dims: [channels * multiplier, 1] + kernel)
-            return (name, channels * multiplier, channels)
-        }
+    /// SeparableConv1D/2D as TensorFlow computes it: a depthwise Conv (depth_multiplier outputs per channel)
+    /// with the layer's window, strides, dilation and padding, then a 1×1 Conv to `filters` with the bias.
+    private static func separable(_ c: LayerContext, spatial: Int) throws -> [KerasTensor] {
+        let input = try SpatialInput(c, spatial: spatial)
+        let channels = try input.knownChannels(c)
+        let w = try window(c, spatial: spatial, kernelKey: "kernel_size")
+        let b = c.builder
+        let (depthwise, middle, _) = try depthwiseKernel(c, channels: channels, kernel: w.kernel)
+        let attributes = w.attributes(input: input.spatial) + [.ints("dilations", w.dilations), .int("group", channels)]
+        let spread = b.op("Conv", [input.onnx(b), depthwise], attributes)
+        let filters = try c.int("filters")
+        let ones = [Int](repeating: 1, count: spatial)
+        let pointwise = try c.weight(1, "pointwise_kernel", shape: ones + [middle, filters])
+        let kernel = b.floats("pointwise_kernel", outputsFirst(pointwise.values, taps: 1, inputs: middle, outputs: filters),
+                              dims: [filters, middle] + ones)
+        var y = b.op("Conv", [spread, kernel] + (try bias(c, index: 2, size: filters)), [.ints("kernel_shape", ones)])
+        y = try ActivationLayers.apply(try c.string("activation", default: "linear"), to: y, c)
+        return [input.output(y, channels: filters, spatial: w.output(input: input.spatial), b)]
+    }
+
+    /// The bias input ([] without use_bias), weight `index` of the layer.
+    static func bias(_ c: LayerContext, index: Int, size: Int) throws -> [String] {
+        guard try c.bool("use_bias", default: true) else { return [] }
+        let bias = try c.weight(index, "bias", shape: [size])
+        return [c.builder.floats("bias", bias.values, dims: bias.shape)]
+    }
+
+    /// Keras's [k…, inputs, outputs] kernel values reordered to ONNX's [outputs, inputs, k…].
+    static func outputsFirst(_ values: [Float], taps: Int, inputs: Int, outputs: Int) -> [Float] {
+        var reordered = [Float](repeating: 0, count: values.count)
+        for t in 0..<taps { for i in 0..<inputs { for o in 0..<outputs {
+            reordered[(o * inputs + i) * taps + t] = values[(t * inputs + i) * outputs + o]
+        } } }
+        return reordered
+    }
+
+    /// The ONNX weight [channels·multiplier, 1, k…] of weight 0, Keras's `depthwise_kernel` [k…, channels,
+    /// multiplier], where output channel c·multiplier + m reads input channel c; with its output count and group.
+    private static func depthwiseKernel(_ c: LayerContext, channels: Int, kernel: [Int]) throws -> (String, Int, Int) {
+        let multiplier = try c.int("depth_multiplier", default: 1)
+        let w = try c.weight(0, "depthwise_kernel", shape: kernel + [channels, multiplier])
+        let values = outputsFirst(w.values, taps: kernel.reduce(1, *), inputs: 1, outputs: channels * multiplier)
+        let name = c.builder.floats("depthwise_kernel", values, dims: [channels * multiplier, 1] + kernel)
+        return (name, channels * multiplier, channels)
+    }
+
+    /// The ONNX weight [filters, channels/groups, k…] of Keras's `kernel` [k…, channels/groups, filters].
+    private static func groupedKernel(_ c: LayerContext, channels: Int, kernel: [Int]) throws -> (String, Int, Int) {
         let filters = try c.int("filters"), groups = try c.int("groups", default: 1)
         guard groups >= 1, channels % groups == 0, filters % groups == 0 else { throw c.fail("groups \(groups) do not divide \(channels) channels and \(filters) filters") }
         let perGroup = channels / groups
         let w = try c.weight(0, "kernel", shape: kernel + [perGroup, filters])
-        var values = [Float](repeating: 0, count: w.values.count)
-        for t in 0..<taps { for i in 0..<perGroup { for o in 0..<filters {
-            values[(o * perGroup + i) * taps + t] = w.values[(t * perGroup + i) * filters + o]
-        } } }
+        let values = outputsFirst(w.values, taps: kernel.reduce(1, *), inputs: perGroup, outputs: filters)
         return (c.builder.floats("kernel", values, dims: [filters, perGroup] + kernel), filters, groups)
     }
 }
