@@ -24,7 +24,8 @@ import Parity
 
     static let models = ["mlp", "cnn", "flatten_cnn", "flatten_heads", "functional", "activations", "activations_extra",
                          "activations_parallel", "embedding", "conv1d", "conv3d", "nested", "transformer",
-                         "mha_variants", "rnn", "rnn2", "gru_v1"]
+                         "mha_variants", "rnn", "rnn2", "gru_v1", "separable_conv", "conv_transpose", "cropping",
+                         "upsampling", "resizing", "channels_first"]
 
     static let cases: [Case] = {
         var cases: [Case] = []
@@ -98,7 +99,8 @@ import Parity
 
     @Test(arguments: [13, 18, 20])
     func otherOpsetsMatchToo(opset: Int) throws {
-        for model in ["cnn", "activations_parallel", "transformer", "mha_variants", "attention"] {
+        for model in ["cnn", "activations_parallel", "transformer", "mha_variants", "attention", "conv_transpose",
+                      "upsampling", "resizing"] {
             let error = try Self.worstError(Case(folder: "k3", model: "\(model).keras", io: "\(model).io.npz"), opset: opset)
             #expect(error <= 1e-4, "\(model) opset \(opset): \(error)")
         }

@@ -282,6 +282,138 @@ def build_nested():
     return keras.Model([left, right], out, name="nested")
 
 
+def keras2():
+    return version_of_keras() == 2
+
+
+@builder("separable_conv")
+def build_separable_conv():
+    """SeparableConv2D and SeparableConv1D with depth multipliers, strides, dilation, 'same'/'valid' (and, in
+    Keras 2 only, 'causal'), with and without bias."""
+    L = keras.layers
+    image = keras.Input((9, 9, 3), name="image")
+    x = L.SeparableConv2D(8, 3, padding="same", depth_multiplier=2, activation="relu", name="sep2d_same")(image)
+    x = L.SeparableConv2D(6, (3, 2), strides=2, use_bias=False, name="sep2d_strided")(x)
+    x = L.SeparableConv2D(5, 2, padding="same", dilation_rate=2, activation="tanh", name="sep2d_dilated")(x)
+    signal = keras.Input((12, 4), name="signal")
+    y = L.SeparableConv1D(6, 3, padding="causal" if keras2() else "same", depth_multiplier=3,
+                          name="sep1d_first")(signal)
+    y = L.SeparableConv1D(5, 3, strides=2, padding="same", activation="relu", name="sep1d_strided")(y)
+    y = L.SeparableConv1D(4, 2, dilation_rate=2, use_bias=False, name="sep1d_dilated")(y)
+    return keras.Model([image, signal], [x, y], name="separable_conv")
+
+
+@builder("conv_transpose")
+def build_conv_transpose():
+    """Conv1D/2D/3DTranspose: 'same' and 'valid', strides larger and smaller than the kernel, even and odd
+    kernels, output_padding, no bias, activations. TensorFlow's CPU kernels only dilate the 3-D transpose,
+    and only tf_keras reaches that kernel (Keras 3 fails), so dilation is in the Keras 2 model only."""
+    L = keras.layers
+    signal = keras.Input((5, 3), name="signal")
+    a = L.Conv1DTranspose(4, 3, strides=2, padding="same", name="t1d_same")(signal)
+    a = L.Conv1DTranspose(3, 4, strides=3, output_padding=1, activation="relu", name="t1d_valid_outpad")(a)
+    a = L.Conv1DTranspose(2, 2, strides=2, padding="same", output_padding=1, name="t1d_same_even_outpad")(a)
+    image = keras.Input((2, 3, 2), name="image")
+    b = L.Conv2DTranspose(4, 3, strides=2, padding="same", output_padding=1, name="t2d_same_outpad")(image)
+    b = L.Conv2DTranspose(3, (2, 3), name="t2d_valid")(b)
+    b = L.Conv2DTranspose(3, (4, 1), strides=(2, 3), padding="same", use_bias=False, activation="tanh",
+                          name="t2d_even_kernel")(b)
+    b = L.Conv2DTranspose(2, (2, 1), strides=(3, 1), name="t2d_stride_over_kernel")(b)
+    volume = keras.Input((3, 2, 3, 2), name="volume")
+    c = L.Conv3DTranspose(3, 3, strides=2, padding="same", name="t3d_same")(volume)
+    c = L.Conv3DTranspose(2, (2, 1, 3), strides=(1, 2, 1), output_padding=(0, 1, 0), activation="relu",
+                          name="t3d_valid_outpad")(c)
+    if keras2():
+        c = L.Conv3DTranspose(2, (2, 3, 2), dilation_rate=(2, 1, 3), padding="same", name="t3d_dilated")(c)
+    return keras.Model([signal, image, volume], [a, b, c], name="conv_transpose")
+
+
+@builder("cropping")
+def build_cropping():
+    L = keras.layers
+    signal = keras.Input((8, 3), name="signal")
+    image = keras.Input((7, 9, 2), name="image")
+    volume = keras.Input((4, 5, 6, 2), name="volume")
+    a = L.Cropping1D((1, 2), name="crop1d")(signal)
+    b = L.Cropping2D(((1, 2), (0, 3)), name="crop2d")(image)
+    c = L.Cropping2D(2, name="crop2d_symmetric")(image)
+    d = L.Cropping3D(((1, 0), (2, 1), (0, 2)), name="crop3d")(volume)
+    return keras.Model([signal, image, volume], [a, b, c, d], name="cropping")
+
+
+@builder("upsampling")
+def build_upsampling():
+    L = keras.layers
+    signal = keras.Input((4, 3), name="signal")
+    image = keras.Input((3, 4, 2), name="image")
+    volume = keras.Input((2, 3, 2, 2), name="volume")
+    a = L.UpSampling1D(3, name="up1d")(signal)
+    b = L.UpSampling2D((2, 3), name="up2d_nearest")(image)
+    c = L.UpSampling2D(2, interpolation="bilinear", name="up2d_bilinear")(image)
+    d = L.UpSampling2D((3, 2), interpolation="bicubic", name="up2d_bicubic")(image)
+    e = L.UpSampling3D((1, 2, 3), name="up3d")(volume)
+    return keras.Model([signal, image, volume], [a, b, c, d, e], name="upsampling")
+
+
+@builder("resizing")
+def build_resizing():
+    """Resizing up and down with each interpolation ONNX Resize can match, crop_to_aspect_ratio (and in
+    Keras 3 pad_to_aspect_ratio), CenterCrop both cropping and (input smaller than the target) resizing."""
+    L = keras.layers
+    image = keras.Input((6, 9, 2), name="image")
+    outs = [
+        L.Resizing(8, 7, name="bilinear")(image),
+        L.Resizing(4, 12, interpolation="nearest", name="nearest")(image),
+        L.Resizing(9, 5, interpolation="bicubic", name="bicubic")(image),
+        L.Resizing(5, 5, crop_to_aspect_ratio=True, name="crop_aspect")(image),
+        L.CenterCrop(4, 5, name="center_crop")(image),
+        L.CenterCrop(8, 6, name="center_crop_upsize")(image),
+    ]
+    if not keras2():
+        outs.append(L.Resizing(4, 3, pad_to_aspect_ratio=True, fill_value=0.5, name="pad_aspect")(image))
+    return keras.Model(image, outs, name="resizing")
+
+
+@builder("channels_first")
+def build_channels_first():
+    """data_format="channels_first" wherever TensorFlow's CPU kernels run it: they lack NCHW Conv1D/2D and
+    conv transposes (Keras 3), NCHW MaxPooling2D, Conv3D and separable convs (Keras 2), so each version's
+    model has its own extras."""
+    L = keras.layers
+    cf = "channels_first"
+    image = keras.Input((3, 5, 4), name="image")
+    x = L.DepthwiseConv2D(3, padding="same", depth_multiplier=2, data_format=cf, activation="relu",
+                          name="depthwise")(image)
+    x = L.ZeroPadding2D(((1, 0), (0, 1)), data_format=cf, name="pad")(x)
+    if keras2():
+        x = L.Conv2DTranspose(5, 3, strides=2, padding="same", data_format=cf, name="transpose")(x)
+    else:
+        # 4 filters, not 5: Keras 3.15's TensorFlow ops.add takes a (1, C, 1, 1) bias for NHWC when the last
+        # axis also has C entries, so a width of 5 would shift the bias onto the wrong axis.
+        x = L.SeparableConv2D(4, 3, padding="same", data_format=cf, name="separable")(x)
+        x = L.MaxPooling2D(2, strides=1, data_format=cf, name="max_pool")(x)
+    x = L.Cropping2D(((1, 0), (0, 2)), data_format=cf, name="crop")(x)
+    x = L.UpSampling2D(2, data_format=cf, name="upsample")(x)
+    x = L.UpSampling2D((1, 2), interpolation="bilinear", data_format=cf, name="upsample_bilinear")(x)
+    pooled = L.GlobalMaxPooling2D(data_format=cf, name="global_max")(x)
+    signal = keras.Input((2, 9), name="signal")
+    y = L.AveragePooling1D(2, data_format=cf, name="avg_pool1d")(signal)
+    y = L.UpSampling1D(2, name="upsample1d")(y)
+    y = L.GlobalAveragePooling1D(data_format=cf, keepdims=True, name="global_avg1d")(y)
+    volume = keras.Input((2, 5, 5, 5), name="volume")
+    z = L.Conv3D(3, 2, data_format=cf, name="conv3d")(volume) if not keras2() else volume
+    z = L.Cropping3D(((1, 0), (0, 1), (1, 0)), data_format=cf, name="crop3d")(z)
+    z = L.MaxPooling3D(2, strides=1, data_format=cf, name="max_pool3d")(z)
+    z = L.AveragePooling3D(2, padding="same", data_format=cf, name="avg_pool3d")(z)
+    z = L.UpSampling3D((2, 1, 2), data_format=cf, name="upsample3d")(z)
+    z = L.GlobalAveragePooling3D(data_format=cf, name="global_avg3d")(z)
+    outs = [x, pooled, y, z]
+    if not keras2():
+        outs.append(L.Resizing(3, 6, data_format=cf, name="resize")(image))
+        outs.append(L.CenterCrop(3, 2, data_format=cf, name="center_crop")(image))
+    return keras.Model([image, signal, volume], outs, name="channels_first")
+
+
 def randomise_weights(model, seed):
     """Replace the weights initialised to constants (biases, norm parameters, PReLU alpha) and the small
     uniform embeddings by seeded random values; BatchNorm variances and gammas stay positive."""

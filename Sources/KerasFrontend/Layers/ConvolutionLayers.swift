@@ -1,9 +1,10 @@
 import Foundation
 import ONNX
 
-/// Conv1D/2D/3D (groups, dilation, 'same'/'valid'/'causal' padding) and DepthwiseConv1D/2D. Keras tensors
-/// are channels-last; ONNX Conv is channels-first, so the input and output are transposed around the Conv
-/// (the rewrite step cancels back-to-back pairs) unless the layer itself says channels_first.
+/// Conv1D/2D/3D (groups, dilation, 'same'/'valid'/'causal' padding), DepthwiseConv1D/2D and
+/// SeparableConv1D/2D. Keras tensors are channels-last; ONNX Conv is channels-first, so the input and output
+/// are transposed around the Conv (the rewrite step cancels back-to-back pairs) unless the layer itself says
+/// channels_first.
 enum ConvolutionLayers {
     static let mappings: [String: LayerMapping] = [
         "Conv1D": { c in try convolution(c, spatial: 1, depthwise: false) },
@@ -11,7 +12,40 @@ enum ConvolutionLayers {
         "Conv3D": { c in try convolution(c, spatial: 3, depthwise: false) },
         "DepthwiseConv1D": { c in try convolution(c, spatial: 1, depthwise: true) },
         "DepthwiseConv2D": { c in try convolution(c, spatial: 2, depthwise: true) },
+        "SeparableConv1D": { c in try separable(c, spatial: 1) },
+        "SeparableConv2D": { c in try separable(c, spatial: 2) },
     ]
+
+    /// The input of a layer over spatial axes in either data format, and the way back: ONNX's Conv, pooling
+    /// and Resize read [N, C, D1…], Keras holds [N, D1…, C] unless the layer says channels_first.
+    struct SpatialInput {
+        let x: KerasTensor
+        let channelsFirst: Bool
+
+        init(_ c: LayerContext, spatial: Int) throws {
+            x = try c.input()
+            guard x.rank == spatial + 2 else { throw c.fail("input rank \(x.rank) is not \(spatial + 2)") }
+            channelsFirst = try c.string("data_format", default: "channels_last") == "channels_first"
+        }
+
+        var channels: Int? { channelsFirst ? x.shape[1] : x.shape[x.rank - 1] }
+        var spatial: [Int?] { channelsFirst ? Array(x.shape[2...]) : Array(x.shape[1..<(x.rank - 1)]) }
+
+        /// The channel count, which weight shapes depend on.
+        func knownChannels(_ c: LayerContext) throws -> Int {
+            guard let channels else { throw c.fail("the channel axis must have a known size") }
+            return channels
+        }
+
+        /// The value channels-first.
+        func onnx(_ b: GraphBuilder) -> String { channelsFirst ? x.name : Layout.channelsFirst(x.name, rank: x.rank, b) }
+
+        /// A channels-first result [N, channels, spatial…] in the layer's data format.
+        func output(_ y: String, channels: Int?, spatial: [Int?], _ b: GraphBuilder) -> KerasTensor {
+            if channelsFirst { return KerasTensor(name: y, shape: [x.shape[0], channels] + spatial) }
+            return KerasTensor(name: Layout.channelsLast(y, rank: x.rank, b), shape: [x.shape[0]] + spatial + [channels])
+        }
+    }
 
     /// Sizes of one convolution or pooling window along the spatial axes.
     struct Window {
@@ -73,57 +107,51 @@ enum ConvolutionLayers {
     }
 
     private static func convolution(_ c: LayerContext, spatial: Int, depthwise: Bool) throws -> [KerasTensor] {
-        let x = try c.input()
-        guard x.rank == spatial + 2 else { throw c.fail("input rank \(x.rank) is not \(spatial + 2)") }
-        let channelsFirst = try c.string("data_format", default: "channels_last") == "channels_first"
-        guard let channels = channelsFirst ? x.shape[1] : x.shape[x.rank - 1] else { throw c.fail("the channel axis must have a known size") }
+        let input = try SpatialInput(c, spatial: spatial)
+        let channels = try input.knownChannels(c)
         let w = try window(c, spatial: spatial, kernelKey: "kernel_size")
         let b = c.builder
-        let (weights, outputs, group) = try onnxKernel(c, channels: channels, kernel: w.kernel, depthwise: depthwise)
-        var inputs = [channelsFirst ? x.name : Layout.channelsFirst(x.name, rank: x.rank, b), weights]
-        if try c.bool("use_bias", default: true) {
-            let bias = try c.weight(1, "bias", shape: [outputs])
-            inputs.append(b.weight("bias", bias))
-        }
-        let spatialIn = channelsFirst ? Array(x.shape[2...]) : Array(x.shape[1..<(x.rank - 1)])
-        var attributes = w.attributes(input: spatialIn) + [.ints("dilations", w.dilations)]
+        let (weights, outputs, group) = depthwise
+            ? try depthwiseKernel(c, channels: channels, kernel: w.kernel)
+            : try groupedKernel(c, channels: channels, kernel: w.kernel)
+        var attributes = w.attributes(input: input.spatial) + [.ints("dilations", w.dilations)]
         if group > 1 { attributes.append(.int("group", group)) }
-        var y = b.op("Conv", inputs, attributes)
+        var y = b.op("Conv", [input.onnx(b), weights] + (try bias(c, index: 1, size: outputs)), attributes)
         y = try ActivationLayers.apply(try c.string("activation", default: "linear"), to: y, c)
-        let spatialOut = w.output(input: spatialIn)
-        if channelsFirst { return [KerasTensor(name: y, shape: [x.shape[0], outputs] + spatialOut)] }
-        return [KerasTensor(name: Layout.channelsLast(y, rank: x.rank, b), shape: [x.shape[0]] + spatialOut + [outputs])]
+        return [input.output(y, channels: outputs, spatial: w.output(input: input.spatial), b)]
     }
 
-    /// The ONNX weight [out, in/group, k…] from Keras's [k…, in/group, out] (or, depthwise, [k…, in,
-    /// multiplier], where output channel c·multiplier + m reads input channel c).
-    private static func onnxKernel(_ c: LayerContext, channels: Int, kernel: [Int], depthwise: Bool) throws -> (String, Int, Int) {
-        let taps = kernel.reduce(1, *)
-        if depthwise {
-            let multiplier = try c.int("depth_multiplier", default: 1)
-            let w = try c.weight(0, "depthwise_kernel", shape: kernel + [channels, multiplier])
-            // [taps, channels·multiplier] → [channels·multiplier, taps]: a plain transpose.
-            let data = transposed(w, rows: taps, columns: channels * multiplier)
-            let name = c.builder.floats("kernel", bytes: data, dims: [channels * multiplier, 1] + kernel)
-            return (name, channels * multiplier, channels)
-        }
-        let filters = try c.int("filters"), groups = try c.int("groups", default: 1)
-        guard groups >= 1, channels % groups == 0, filters % groups == 0 else { throw c.fail("groups \(groups) do not divide \(channels) channels and \(filters) filters") }
-        let perGroup = channels / groups
-        let w = try c.weight(0, "kernel", shape: kernel + [perGroup, filters])
-        let data = reversedAxes(w, taps: taps, inputs: perGroup, outputs: filters)
-        return (c.builder.floats("kernel", bytes: data, dims: [filters, perGroup] + kernel), filters, groups)
+    /// SeparableConv1D/2D as TensorFlow computes it: a depthwise Conv (depth_multiplier outputs per channel)
+    /// with the layer's window, strides, dilation and padding, then a 1×1 Conv to `filters` with the bias.
+    private static func separable(_ c: LayerContext, spatial: Int) throws -> [KerasTensor] {
+        let input = try SpatialInput(c, spatial: spatial)
+        let channels = try input.knownChannels(c)
+        let w = try window(c, spatial: spatial, kernelKey: "kernel_size")
+        let b = c.builder
+        let (depthwise, middle, _) = try depthwiseKernel(c, channels: channels, kernel: w.kernel)
+        let attributes = w.attributes(input: input.spatial) + [.ints("dilations", w.dilations), .int("group", channels)]
+        let spread = b.op("Conv", [input.onnx(b), depthwise], attributes)
+        let filters = try c.int("filters")
+        let ones = [Int](repeating: 1, count: spatial)
+        let pointwise = try c.weight(1, "pointwise_kernel", shape: ones + [middle, filters])
+        let kernel = b.floats("pointwise_kernel", bytes: outputsFirst(pointwise, taps: 1, inputs: middle, outputs: filters),
+                              dims: [filters, middle] + ones)
+        var y = b.op("Conv", [spread, kernel] + (try bias(c, index: 2, size: filters)), [.ints("kernel_shape", ones)])
+        y = try ActivationLayers.apply(try c.string("activation", default: "linear"), to: y, c)
+        return [input.output(y, channels: filters, spatial: w.output(input: input.spatial), b)]
     }
 
-    /// A [rows, columns] weight as [columns, rows] float32 bytes.
-    static func transposed(_ w: KerasWeight, rows: Int, columns: Int) -> Data {
-        reversedAxes(w, taps: 1, inputs: rows, outputs: columns)
+    /// The bias input ([] without use_bias), weight `index` of the layer.
+    static func bias(_ c: LayerContext, index: Int, size: Int) throws -> [String] {
+        guard try c.bool("use_bias", default: true) else { return [] }
+        let bias = try c.weight(index, "bias", shape: [size])
+        return [c.builder.weight("bias", bias)]
     }
 
-    /// [taps, inputs, outputs] → [outputs, inputs, taps]. One side of a transpose must stride, so the
+    /// Keras's [k…, inputs, outputs] kernel reordered to ONNX's [outputs, inputs, k…]. One side of a transpose must stride, so the
     /// copy goes in 32×32 blocks of (input, output) whose cache lines stay loaded while they are used:
     /// column by column, a ResNet-50 took a third of its conversion time here.
-    static func reversedAxes(_ w: KerasWeight, taps: Int, inputs: Int, outputs: Int) -> Data {
+    static func outputsFirst(_ w: KerasWeight, taps: Int, inputs: Int, outputs: Int) -> Data {
         let count = taps * inputs * outputs
         guard count > 0, let memory = malloc(count * MemoryLayout<Float>.stride) else { return Data() }
         let to = memory.bindMemory(to: Float.self, capacity: count)
@@ -145,7 +173,7 @@ enum ConvolutionLayers {
         return Data(bytesNoCopy: memory, count: count * MemoryLayout<Float>.stride, deallocator: .free)
     }
 
-    /// One block of output channels of `reversedAxes`. Each block writes only its own rows of `to`, so
+    /// One block of output channels of `outputsFirst`. Each block writes only its own rows of `to`, so
     /// blocks may run at once.
     private struct BlockedCopy: @unchecked Sendable {
         let from: UnsafePointer<Float>, to: UnsafeMutablePointer<Float>
@@ -168,5 +196,25 @@ enum ConvolutionLayers {
                 }
             }
         }
+    }
+
+    /// The ONNX weight [channels·multiplier, 1, k…] of weight 0, Keras's `depthwise_kernel` [k…, channels,
+    /// multiplier], where output channel c·multiplier + m reads input channel c; with its output count and group.
+    private static func depthwiseKernel(_ c: LayerContext, channels: Int, kernel: [Int]) throws -> (String, Int, Int) {
+        let multiplier = try c.int("depth_multiplier", default: 1)
+        let w = try c.weight(0, "depthwise_kernel", shape: kernel + [channels, multiplier])
+        let values = outputsFirst(w, taps: kernel.reduce(1, *), inputs: 1, outputs: channels * multiplier)
+        let name = c.builder.floats("depthwise_kernel", bytes: values, dims: [channels * multiplier, 1] + kernel)
+        return (name, channels * multiplier, channels)
+    }
+
+    /// The ONNX weight [filters, channels/groups, k…] of Keras's `kernel` [k…, channels/groups, filters].
+    private static func groupedKernel(_ c: LayerContext, channels: Int, kernel: [Int]) throws -> (String, Int, Int) {
+        let filters = try c.int("filters"), groups = try c.int("groups", default: 1)
+        guard groups >= 1, channels % groups == 0, filters % groups == 0 else { throw c.fail("groups \(groups) do not divide \(channels) channels and \(filters) filters") }
+        let perGroup = channels / groups
+        let w = try c.weight(0, "kernel", shape: kernel + [perGroup, filters])
+        let values = outputsFirst(w, taps: kernel.reduce(1, *), inputs: perGroup, outputs: filters)
+        return (c.builder.floats("kernel", bytes: values, dims: [filters, perGroup] + kernel), filters, groups)
     }
 }

@@ -9,7 +9,8 @@ enum LayerMappings {
         var table: [String: LayerMapping] = [:]
         for family in [CoreLayers.mappings, ActivationLayers.mappings, ConvolutionLayers.mappings,
                        PoolingLayers.mappings, NormalizationLayers.mappings, MergeLayers.mappings,
-                       ReshapingLayers.mappings, AttentionLayers.mappings, RecurrentLayers.mappings] {
+                       ReshapingLayers.mappings, AttentionLayers.mappings, RecurrentLayers.mappings,
+                       TransposedConvolutionLayers.mappings, ResizingLayers.mappings] {
             table.merge(family) { first, _ in first }
         }
         return table

@@ -18,19 +18,13 @@ enum PoolingLayers {
     }()
 
     private static func pool(_ c: LayerContext, _ op: String, spatial: Int) throws -> [KerasTensor] {
-        let x = try c.input()
-        guard x.rank == spatial + 2 else { throw c.fail("input rank \(x.rank) is not \(spatial + 2)") }
-        let channelsFirst = try c.string("data_format", default: "channels_last") == "channels_first"
+        let input = try ConvolutionLayers.SpatialInput(c, spatial: spatial)
         let size = try c.ints("pool_size", count: spatial)
         var w = try ConvolutionLayers.window(c, spatial: spatial, kernelKey: "pool_size", stridesDefault: size)
         w.dilations = [Int](repeating: 1, count: spatial)
         let b = c.builder
-        let spatialIn = channelsFirst ? Array(x.shape[2...]) : Array(x.shape[1..<(x.rank - 1)])
-        let input = channelsFirst ? x.name : Layout.channelsFirst(x.name, rank: x.rank, b)
-        let y = b.op(op, [input], w.attributes(input: spatialIn))
-        let spatialOut = w.output(input: spatialIn)
-        if channelsFirst { return [KerasTensor(name: y, shape: [x.shape[0], x.shape[1]] + spatialOut)] }
-        return [KerasTensor(name: Layout.channelsLast(y, rank: x.rank, b), shape: [x.shape[0]] + spatialOut + [x.shape[x.rank - 1]])]
+        let y = b.op(op, [input.onnx(b)], w.attributes(input: input.spatial))
+        return [input.output(y, channels: input.channels, spatial: w.output(input: input.spatial), b)]
     }
 
     private static func globalPool(_ c: LayerContext, _ op: String, spatial: Int) throws -> [KerasTensor] {
