@@ -7,7 +7,8 @@ public struct RuleRegistry: Sendable {
 
     /// Moving and cancelling transposes (`Rules/TransposeRules.swift`); the channels-last frontends run these.
     public static let layout: [any Rule] = [CancelTransposes(), PushTransposeThroughElementwise(), PushTransposeThroughPad(),
-                                           PushTransposeThroughReduce(), PushTransposeThroughConcat(), FoldTransposeIntoReshape(),
+                                           PushTransposeThroughSlice(), PushTransposeThroughReduce(),
+                                           PushTransposeThroughConcat(), FoldTransposeIntoReshape(),
                                            CopySharedTranspose(), RemoveUnusedNodes()]
 
     public init(rules: [any Rule]) {

@@ -153,4 +153,24 @@ import Interpreter
         let after = try Self.rewritten(model)
         #expect(after.graph?.nodes.map(\.opType) == ["Reshape", "Transpose"])
     }
+
+    @Test(arguments: [true, false])
+    func cropBetweenConvolutionsNeedsNoTranspose(explicitAxes: Bool) throws {
+        // NHWC → crop one row off the top and two columns off the right (Keras Cropping2D) → NCHW.
+        var inputs = ["a", "starts", "ends"]
+        var initializers = [Self.int64s("starts", explicitAxes ? [1, 0] : [0, 1, 0, 0]),
+                            Self.int64s("ends", explicitAxes ? [Int64.max, -2] : [Int64.max, Int64.max, -2, Int64.max])]
+        if explicitAxes {
+            inputs.append("axes")
+            initializers.append(Self.int64s("axes", [1, -2]))
+        }
+        let nodes = [Node(opType: "Transpose", inputs: ["x"], outputs: ["a"], attributes: [Self.toNHWC]),
+                     Node(opType: "Slice", inputs: inputs, outputs: ["s"]),
+                     Node(opType: "Transpose", inputs: ["s"], outputs: ["y"], attributes: [Self.toNCHW])]
+        let model = Self.model(nodes, initializers: initializers)
+        let after = try Self.rewritten(model)
+        #expect(Self.count("Transpose", after) == 0, "\(after.graph?.nodes.map(\.opType) ?? [])")
+        #expect(try Self.run(after) == Self.run(model))
+        #expect(try Self.run(model).count == 3 * 3 * 3)
+    }
 }

@@ -3,10 +3,10 @@ import ONNX
 
 /// SimpleRNN, LSTM, GRU and Bidirectional as the native ONNX RNN / LSTM / GRU ops (never a Loop).
 ///
-/// Keras tensors are [batch, time, features]. From opset 14 the ops run with `layout=1` (batch first: X
-/// [batch, seq, input], Y [batch, seq, dirs, hidden], Y_h / Y_c [batch, dirs, hidden]); before that X is
-/// transposed in and Y, Y_h, Y_c are transposed to those same batch-first shapes, so the merging below
-/// sees one layout.
+/// Keras tensors are [batch, time, features]. X is transposed to the ops' sequence-first layout, and Y,
+/// Y_h, Y_c back to batch-first shapes (Y [batch, seq, dirs, hidden], states [batch, dirs, hidden]) for
+/// the merging below. ONNX's `layout=1` (opset 14) would save the transposes, but onnxruntime's CPU kernels
+/// reject it.
 ///
 /// Weights: Keras kernel [input, k·units], recurrent_kernel [units, k·units], bias [k·units] (GRU with
 /// reset_after: [2, 3·units], input bias then recurrent bias) become ONNX W [dirs, k·hidden, input], R
@@ -215,13 +215,11 @@ enum RecurrentLayers {
     /// The op's outputs, made batch-first on first use: Y [batch, seq, dirs, hidden], states [batch, dirs, hidden].
     final class Run {
         let outputs: [String]
-        let batchFirst: Bool
         let builder: GraphBuilder
         private var cache: [Int: String] = [:]
 
-        init(outputs: [String], batchFirst: Bool, builder: GraphBuilder) {
+        init(outputs: [String], builder: GraphBuilder) {
             self.outputs = outputs
-            self.batchFirst = batchFirst
             self.builder = builder
         }
 
@@ -230,7 +228,6 @@ enum RecurrentLayers {
         func state(_ s: Int) -> String { moved(1 + s, perm: [1, 0, 2]) }
 
         private func moved(_ index: Int, perm: [Int]) -> String {
-            if batchFirst { return outputs[index] }
             if let done = cache[index] { return done }
             let name = builder.op("Transpose", [outputs[index]], [.ints("perm", perm)])
             cache[index] = name
@@ -272,17 +269,15 @@ enum RecurrentLayers {
         let dirs = cells.count
         var inputs = [x.name, b.floats("W", w, dims: [dirs, ku, inputSize]), b.floats("R", r, dims: [dirs, ku, units])]
         if first.useBias { inputs.append(b.floats("B", bias, dims: [dirs, 2 * ku])) }
-        let batchFirst = b.opset >= 14
-        if !batchFirst { inputs[0] = b.op("Transpose", [x.name], [.ints("perm", [1, 0, 2])]) }
+        inputs[0] = b.op("Transpose", [x.name], [.ints("perm", [1, 0, 2])])
         var attributes: [Attribute] = [.int("hidden_size", units), .string("direction", direction),
                                        Attribute(name: "activations", value: .strings(activations.map { Data($0.name.utf8) }))]
         let alphas = activations.compactMap(\.alpha), betas = activations.compactMap(\.beta)
         if !alphas.isEmpty { attributes.append(Attribute(name: "activation_alpha", value: .floats(alphas))) }
         if !betas.isEmpty { attributes.append(Attribute(name: "activation_beta", value: .floats(betas))) }
         if kind == .gru { attributes.append(.int("linear_before_reset", first.resetAfter ? 1 : 0)) }
-        if batchFirst { attributes.append(.int("layout", 1)) }
         let outputs = b.add(kind.opType, inputs, outputs: 1 + kind.states, attributes)
-        return Run(outputs: outputs, batchFirst: batchFirst, builder: b)
+        return Run(outputs: outputs, builder: b)
     }
 
     /// Keras [rows, k·units] (gate blocks along the columns) → ONNX [k·units, rows] in ONNX gate order.

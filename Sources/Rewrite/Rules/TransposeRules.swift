@@ -110,13 +110,48 @@ public struct PushTransposeThroughPad: Rule {
             reordered[rank + axis] = pads[rank + i]
         }
         let padsName = "\(node.inputs[1])/for_\(output)"
-        let constant = Node(opType: "Constant", name: padsName, inputs: [], outputs: [padsName],
-                            attributes: [Attribute(name: "value", value: .tensor(Tensor(
-                                name: padsName, dataType: .int64, dims: [Int64(2 * rank)],
-                                raw: reordered.withUnsafeBytes { Data($0) })))], metadata: node.metadata)
+        let constant = TransposeMove.int64Constant(padsName, reordered, metadata: node.metadata)
         var moved = node
         moved.inputs[0] = source
         moved.inputs[1] = padsName
+        return .replaced(by: [constant] + TransposeMove.below(moved, transpose))
+    }
+}
+
+/// Slice(Transpose(x), starts, ends, axes) → Transpose(Slice(x, starts, ends, axes mapped back)): a crop
+/// between two convolutions of a channels-last model (Keras's Cropping2D) then needs no transposes.
+public struct PushTransposeThroughSlice: Rule {
+    public let name = "push_transpose_through_slice"
+    public let opTypes: Set<String> = ["Slice"]
+
+    public init() {}
+
+    public func matches(_ node: Node, in graph: GraphView) -> Bool {
+        guard let input = node.inputs.first, graph.producer(of: input)?.opType == "Transpose",
+              graph.consumerCount(of: input) == 1, node.inputs.count >= 3 else { return false }
+        return axes(node, graph) != nil
+    }
+
+    /// The sliced axes: the constant `axes` input, or 0… for as many as `starts` has; nil when unknown.
+    private func axes(_ node: Node, _ graph: GraphView) -> [Int64]? {
+        if node.inputs.count >= 4, !node.inputs[3].isEmpty {
+            return graph.initializer(node.inputs[3]).flatMap { try? $0.int64Values() }
+        }
+        guard let starts = graph.initializer(node.inputs[1]), let count = starts.elementCount else { return nil }
+        return (0..<Int64(count)).map { $0 }
+    }
+
+    public func apply(_ node: Node, in graph: GraphView) throws -> RuleEffect {
+        guard let transpose = graph.producer(of: node.inputs[0]), let order = TransposeOrder(transpose),
+              let source = transpose.inputs.first, let output = node.outputs.first, let axes = axes(node, graph) else { return .unchanged }
+        let rank = Int64(order.perm.count)
+        let normalized = axes.map { $0 < 0 ? $0 + rank : $0 }
+        guard normalized.allSatisfy({ (0..<rank).contains($0) }) else { return .unchanged }
+        let axesName = "\(node.inputs.count >= 4 && !node.inputs[3].isEmpty ? node.inputs[3] : "\(output)/axes")/for_\(output)"
+        let constant = TransposeMove.int64Constant(axesName, normalized.map { Int64(order.perm[Int($0)]) }, metadata: node.metadata)
+        var moved = node
+        moved.inputs[0] = source
+        if moved.inputs.count < 4 { moved.inputs.append(axesName) } else { moved.inputs[3] = axesName }
         return .replaced(by: [constant] + TransposeMove.below(moved, transpose))
     }
 }
@@ -159,10 +194,7 @@ public struct PushTransposeThroughReduce: Rule {
             moved.attributes = node.attributes.map { $0.name == "axes" ? Attribute(name: "axes", value: .ints(mapped.map(Int64.init))) : $0 }
         } else {
             let axesName = "\(node.inputs[1])/for_\(output)"
-            extra.append(Node(opType: "Constant", name: axesName, inputs: [], outputs: [axesName],
-                              attributes: [Attribute(name: "value", value: .tensor(Tensor(
-                                  name: axesName, dataType: .int64, dims: [Int64(mapped.count)],
-                                  raw: mapped.map(Int64.init).withUnsafeBytes { Data($0) })))], metadata: node.metadata))
+            extra.append(TransposeMove.int64Constant(axesName, mapped.map(Int64.init), metadata: node.metadata))
             moved.inputs[1] = axesName
         }
         // The order in which the remaining axes come out, against the order they had.
@@ -224,7 +256,7 @@ public struct CopySharedTranspose: Rule {
     public let name = "copy_shared_transpose"
     public var opTypes: Set<String> {
         PushTransposeThroughElementwise.unary.union(PushTransposeThroughElementwise.binary)
-            .union(["Pad", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd"])
+            .union(["Pad", "Slice", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd"])
     }
 
     public init() {}
@@ -278,10 +310,7 @@ public struct FoldTransposeIntoReshape: Rule {
         guard kept == kept.sorted(), shape.indices.allSatisfy({ shape[$0] != 0 || order.perm[$0] == $0 }) else { return .unchanged }
         let permuted = order.perm.map { shape[$0] }
         let shapeName = "\(reshape.inputs[1])/for_\(output)"
-        let constant = Node(opType: "Constant", name: shapeName, inputs: [], outputs: [shapeName],
-                            attributes: [Attribute(name: "value", value: .tensor(Tensor(
-                                name: shapeName, dataType: .int64, dims: [Int64(permuted.count)],
-                                raw: permuted.withUnsafeBytes { Data($0) })))], metadata: node.metadata)
+        let constant = TransposeMove.int64Constant(shapeName, permuted, metadata: node.metadata)
         var folded = reshape
         folded.name = node.name
         folded.inputs[1] = shapeName
@@ -308,6 +337,14 @@ public struct RemoveUnusedNodes: Rule {
 /// a transpose after it produces the node's old output. The transpose keeps the name (made unique) and the
 /// provenance of the one it replaces.
 enum TransposeMove {
+    /// A Constant node holding int64 `values` (pads, axes, shapes the moves rewrite), output `name`.
+    static func int64Constant(_ name: String, _ values: [Int64], metadata: [MetadataEntry]) -> Node {
+        Node(opType: "Constant", name: name, inputs: [], outputs: [name],
+             attributes: [Attribute(name: "value", value: .tensor(Tensor(
+                 name: name, dataType: .int64, dims: [Int64(values.count)], raw: values.withUnsafeBytes { Data($0) })))],
+             metadata: metadata)
+    }
+
     static func below(_ node: Node, _ transpose: Node, perm: [Int]? = nil) -> [Node] {
         guard let output = node.outputs.first else { return [node] }
         var moved = node
