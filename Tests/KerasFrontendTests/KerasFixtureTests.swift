@@ -51,6 +51,8 @@ import Parity
                                            weights: c.weights.map { folder.appendingPathComponent($0).path })
         let (model, _) = try file.convert(options: KerasImportOptions(opset: opset))
         let graph = try #require(model.graph)
+        let read = Set(graph.nodes.flatMap(\.inputs))
+        #expect(graph.initializers.allSatisfy { read.contains($0.name) }, "initializers nobody reads")
         let bundle = try IOBundle.read(from: folder.appendingPathComponent(c.io), for: graph)
         var feeds: [String: RuntimeValue] = [:]
         for tensor in bundle.inputs { feeds[tensor.name] = .tensor(try TensorValue(tensor)) }

@@ -99,6 +99,9 @@ public enum KerasImporter {
             }
         }
         graph.nodes = kept
+        // Constants that the moves replaced by reordered copies (pads, axes) are read by nobody now.
+        let read = Set(kept.flatMap(\.inputs)).union(graph.outputs.map(\.name))
+        graph.initializers.removeAll { !read.contains($0.name) }
         rewritten.graph = graph
         return rewritten
     }
