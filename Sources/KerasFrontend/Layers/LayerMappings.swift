@@ -9,7 +9,9 @@ enum LayerMappings {
         var table: [String: LayerMapping] = [:]
         for family in [CoreLayers.mappings, ActivationLayers.mappings, ConvolutionLayers.mappings,
                        PoolingLayers.mappings, NormalizationLayers.mappings, MergeLayers.mappings,
-                       ReshapingLayers.mappings, AttentionLayers.mappings, RecurrentLayers.mappings] {
+                       ReshapingLayers.mappings, AttentionLayers.mappings, RecurrentLayers.mappings,
+                       LinearAlgebraLayers.mappings, WrapperLayers.mappings, MaskingLayers.mappings,
+                       ApplicationLayers.mappings] {
             table.merge(family) { first, _ in first }
         }
         return table
