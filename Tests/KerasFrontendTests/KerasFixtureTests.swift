@@ -25,7 +25,7 @@ import Parity
     static let models = ["mlp", "cnn", "flatten_cnn", "functional", "activations", "activations_extra",
                          "activations_parallel", "embedding", "conv1d", "conv3d", "nested", "transformer",
                          "mha_variants", "rnn", "rnn2", "gru_v1", "group_unit_norm", "dot", "einsum_dense",
-                         "time_distributed", "masking", "convnext_block"]
+                         "time_distributed", "masking", "convnext_block", "custom_scale"]
 
     static let cases: [Case] = {
         var cases: [Case] = []

@@ -356,11 +356,16 @@ def build_masking():
     ], name="masking")
 
 
+def application_module(name):
+    """keras.applications.NAME's implementation module for the running Keras (its custom layers live there)."""
+    import importlib
+    package = "keras.src.applications" if version_of_keras() == 3 else "tf_keras.src.applications"
+    return importlib.import_module(f"{package}.{name}")
+
+
 def convnext_layers():
     """keras.applications.convnext's LayerScale and StochasticDepth for the running Keras."""
-    import importlib
-    name = "keras.src.applications.convnext" if version_of_keras() == 3 else "tf_keras.src.applications.convnext"
-    module = importlib.import_module(name)
+    module = application_module("convnext")
     return module.LayerScale, module.StochasticDepth
 
 
@@ -383,15 +388,29 @@ def build_convnext_block():
     return keras.Model(x, out, name="convnext_block")
 
 
+@builder("custom_scale")
+def build_custom_scale():
+    """InceptionResNetV2's residual join: shortcut + residual * scale."""
+    L = keras.layers
+    CustomScaleLayer = application_module("inception_resnet_v2").CustomScaleLayer
+    x = keras.Input((5, 5, 3), name="image")
+    residual = L.Conv2D(3, 1, name="residual")(x)
+    out = CustomScaleLayer(0.17, name="scale")([x, residual])
+    return keras.Model(x, out, name="custom_scale")
+
+
 def register_application_layers():
-    """LayerScale and StochasticDepth are not registered Keras objects, so a legacy .h5 names them by class
-    only; reloading one needs them as custom objects, as the user's own loading code would."""
+    """LayerScale, StochasticDepth and CustomScaleLayer are not registered Keras objects, so a legacy .h5
+    names them by class only; reloading one needs them as custom objects, as the user's own loading code
+    would."""
     try:
         layer_scale, stochastic_depth = convnext_layers()
+        custom_scale = application_module("inception_resnet_v2").CustomScaleLayer
     except (ImportError, AttributeError) as e:
-        print(f"  convnext layers unavailable: {e}")
+        print(f"  keras.applications layers unavailable: {e}")
         return
-    keras.utils.get_custom_objects().update({"LayerScale": layer_scale, "StochasticDepth": stochastic_depth})
+    keras.utils.get_custom_objects().update({"LayerScale": layer_scale, "StochasticDepth": stochastic_depth,
+                                             "CustomScaleLayer": custom_scale})
 
 
 def randomise_weights(model, seed):
