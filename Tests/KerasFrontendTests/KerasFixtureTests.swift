@@ -25,7 +25,8 @@ import Parity
     static let models = ["mlp", "cnn", "flatten_cnn", "flatten_heads", "functional", "activations", "activations_extra",
                          "activations_parallel", "embedding", "conv1d", "conv3d", "nested", "transformer",
                          "mha_variants", "rnn", "rnn2", "gru_v1", "separable_conv", "conv_transpose", "cropping",
-                         "upsampling", "resizing", "channels_first"]
+                         "upsampling", "resizing", "channels_first", "group_unit_norm", "dot", "einsum_dense",
+                         "time_distributed", "masking", "convnext_block", "custom_scale"]
 
     static let cases: [Case] = {
         var cases: [Case] = []
@@ -38,6 +39,10 @@ import Parity
         // function), so make_fixtures.py skips k3/attention.h5.
         cases.append(Case(folder: "k2", model: "attention.h5", io: "attention.io.npz"))
         cases.append(Case(folder: "k3", model: "attention.keras", io: "attention.io.npz"))
+        // Keras 3.15 reloads its legacy .h5 of a UnitNormalization over a list of axes with axis=-1, so
+        // make_fixtures.py skips k3/unit_norm_axes.h5.
+        cases.append(Case(folder: "k2", model: "unit_norm_axes.h5", io: "unit_norm_axes.io.npz"))
+        cases.append(Case(folder: "k3", model: "unit_norm_axes.keras", io: "unit_norm_axes.io.npz"))
         cases.append(Case(folder: "k2", model: "cnn.json", weights: "cnn_weights.h5", io: "cnn.io.npz"))
         cases.append(Case(folder: "k2", model: "cnn.json", weights: "cnn.weights.h5", io: "cnn.io.npz"))
         cases.append(Case(folder: "k3", model: "cnn.json", weights: "cnn.weights.h5", io: "cnn.io.npz"))
@@ -102,7 +107,7 @@ import Parity
     @Test(arguments: [13, 18, 20])
     func otherOpsetsMatchToo(opset: Int) throws {
         for model in ["cnn", "activations_parallel", "transformer", "mha_variants", "attention", "conv_transpose",
-                      "upsampling", "resizing"] {
+                      "upsampling", "resizing", "group_unit_norm", "unit_norm_axes", "dot", "time_distributed", "masking"] {
             let error = try Self.worstError(Case(folder: "k3", model: "\(model).keras", io: "\(model).io.npz"), opset: opset)
             #expect(error <= 1e-4, "\(model) opset \(opset): \(error)")
         }

@@ -414,6 +414,149 @@ def build_channels_first():
     return keras.Model([image, signal, volume], outs, name="channels_first")
 
 
+@builder("group_unit_norm")
+def build_group_unit_norm():
+    L = keras.layers
+    seq = keras.Input((6, 8), name="sequence")
+    grid = keras.Input((4, 5, 6), name="grid")
+    outs = [
+        L.GroupNormalization(groups=4, epsilon=1e-2, name="gn_last")(seq),
+        L.GroupNormalization(groups=2, axis=1, center=False, name="gn_axis1")(grid),
+        L.GroupNormalization(groups=-1, scale=False, name="gn_per_channel")(grid),
+        L.UnitNormalization(name="unit_last")(seq),
+    ]
+    return keras.Model([seq, grid], outs, name="group_unit_norm")
+
+
+@builder("unit_norm_axes")
+def build_unit_norm_axes():
+    """Keras 3.15 reloads its legacy .h5 of a UnitNormalization over a list of axes with axis=-1, so this
+    model has no k3 .h5 (make_one skips it: the reload differs)."""
+    L = keras.layers
+    grid = keras.Input((4, 5, 6), name="grid")
+    outs = [L.UnitNormalization(axis=[1, 2], name="unit_12")(grid),
+            L.UnitNormalization(axis=[-1, 1], name="unit_31")(grid)]
+    return keras.Model(grid, outs, name="unit_norm_axes")
+
+
+@builder("dot")
+def build_dot():
+    L = keras.layers
+    a = keras.Input((6,), name="a")
+    b = keras.Input((6,), name="b")
+    s = keras.Input((5, 8), name="s")
+    t = keras.Input((4, 8), name="t")
+    u = keras.Input((5, 3), name="u")
+    outs = [
+        L.Dot(axes=1, name="inner")([a, b]),
+        L.Dot(axes=-1, normalize=True, name="cosine")([a, b]),
+        L.Dot(axes=(2, 2), name="scores")([s, t]),
+        L.Dot(axes=1, normalize=True, name="cross_cosine")([s, u]),
+        L.Dot(axes=(1, 2), name="vector_matrix")([a, L.Dense(6, name="to6")(s)]),
+    ]
+    return keras.Model([a, b, s, t, u], outs, name="dot")
+
+
+@builder("einsum_dense")
+def build_einsum_dense():
+    L = keras.layers
+    s = keras.Input((5, 8), name="s")
+    outs = [
+        L.EinsumDense("abc,cd->abd", output_shape=(5, 7), bias_axes="d", activation="relu", name="dense_like")(s),
+        L.EinsumDense("...b,bc->...c", output_shape=4, name="ellipsis_no_bias")(s),
+        L.EinsumDense("abc,cde->abde", output_shape=(5, 2, 3), bias_axes="de", name="heads")(s),
+        L.EinsumDense("aXc,Xcd->ad", output_shape=3, bias_axes="d", activation="tanh", name="upper_case_sum")(s),
+        L.EinsumDense("ab...,bc->ac...", output_shape=6, bias_axes="c", name="right_ellipsis")(s),
+    ]
+    return keras.Model(s, outs, name="einsum_dense")
+
+
+@builder("time_distributed")
+def build_time_distributed():
+    L = keras.layers
+    seq = keras.Input((None, 4), name="sequence")  # unknown time length: the unfold reads it at run time
+    clips = keras.Input((3, 6, 6, 2), name="clips")
+    tracks = keras.Input((3, 5, 4), name="tracks")
+    dense = L.TimeDistributed(L.Dense(5, activation="relu"), name="td_dense")(seq)
+    x = L.TimeDistributed(L.Conv2D(4, 3, padding="same", activation="relu"), name="td_conv")(clips)
+    x = L.TimeDistributed(L.BatchNormalization(), name="td_bn")(x)
+    x = L.TimeDistributed(L.MaxPooling2D(2), name="td_pool")(x)
+    x = L.TimeDistributed(L.Flatten(), name="td_flatten")(x)
+    rnn = L.TimeDistributed(L.Bidirectional(L.GRU(3)), name="td_bidirectional")(tracks)
+    return keras.Model([seq, clips, tracks], [dense, x, rnn], name="time_distributed")
+
+
+@builder("masking")
+def build_masking():
+    """Dense(1, relu) + 0.5 is exactly 0.5 where the ReLU cuts, so Masking(0.5) zeroes those time steps."""
+    L = keras.layers
+    return sequential([
+        keras.Input((6, 2), name="sequence"),
+        L.Dense(1, activation="relu", name="gate"),
+        L.Rescaling(1.0, offset=0.5, name="shift"),
+        L.Masking(mask_value=0.5, name="masking"),
+        L.Identity(name="identity"),
+        L.Dense(3, name="head"),
+    ], name="masking")
+
+
+def application_module(name):
+    """keras.applications.NAME's implementation module for the running Keras (its custom layers live there)."""
+    import importlib
+    package = "keras.src.applications" if version_of_keras() == 3 else "tf_keras.src.applications"
+    return importlib.import_module(f"{package}.{name}")
+
+
+def convnext_layers():
+    """keras.applications.convnext's LayerScale and StochasticDepth for the running Keras."""
+    module = application_module("convnext")
+    return module.LayerScale, module.StochasticDepth
+
+
+@builder("convnext_block")
+def build_convnext_block():
+    """One ConvNeXt block as keras.applications.convnext writes it: depthwise conv, LayerNormalization,
+    pointwise MLP, LayerScale, StochasticDepth, residual add."""
+    L = keras.layers
+    LayerScale, StochasticDepth = convnext_layers()
+    dim = 4
+    x = keras.Input((8, 8, dim), name="image")
+    h = L.Conv2D(dim, 3, padding="same", groups=dim, name="depthwise")(x)
+    h = L.LayerNormalization(epsilon=1e-6, name="norm")(h)
+    h = L.Dense(4 * dim, name="pointwise_1")(h)
+    h = L.Activation("gelu", name="gelu")(h)
+    h = L.Dense(dim, name="pointwise_2")(h)
+    h = LayerScale(1e-6, dim, name="layer_scale")(h)
+    h = StochasticDepth(0.1, name="stochastic_depth")(h)
+    out = L.Add(name="residual")([x, h])
+    return keras.Model(x, out, name="convnext_block")
+
+
+@builder("custom_scale")
+def build_custom_scale():
+    """InceptionResNetV2's residual join: shortcut + residual * scale."""
+    L = keras.layers
+    CustomScaleLayer = application_module("inception_resnet_v2").CustomScaleLayer
+    x = keras.Input((5, 5, 3), name="image")
+    residual = L.Conv2D(3, 1, name="residual")(x)
+    out = CustomScaleLayer(0.17, name="scale")([x, residual])
+    return keras.Model(x, out, name="custom_scale")
+
+
+def register_application_layers():
+    """LayerScale, StochasticDepth and CustomScaleLayer are not registered Keras objects, so a legacy .h5
+    names them by class only; reloading one needs them as custom objects, as the user's own loading code
+    would."""
+    try:
+        layer_scale, stochastic_depth = convnext_layers()
+        custom_scale = application_module("inception_resnet_v2").CustomScaleLayer
+    except (ImportError, AttributeError) as e:
+        print(f"  keras.applications layers unavailable: {e}")
+        return
+    keras.utils.get_custom_objects().update({"LayerScale": layer_scale, "StochasticDepth": stochastic_depth,
+                                             "CustomScaleLayer": custom_scale})
+
+
 def randomise_weights(model, seed):
     """Replace the weights initialised to constants (biases, norm parameters, PReLU alpha) and the small
     uniform embeddings by seeded random values; BatchNorm variances and gammas stay positive."""
@@ -584,6 +727,7 @@ def main():
     out_dir = os.path.join(args.out_dir, f"k{args.keras}")
     os.makedirs(out_dir, exist_ok=True)
     print(f"Keras {keras.__version__} -> {out_dir}")
+    register_application_layers()
     if args.check:
         return 1 if check_dir(out_dir) else 0
     failures = []

@@ -10,7 +10,9 @@ enum LayerMappings {
         for family in [CoreLayers.mappings, ActivationLayers.mappings, ConvolutionLayers.mappings,
                        PoolingLayers.mappings, NormalizationLayers.mappings, MergeLayers.mappings,
                        ReshapingLayers.mappings, AttentionLayers.mappings, RecurrentLayers.mappings,
-                       TransposedConvolutionLayers.mappings, ResizingLayers.mappings] {
+                       TransposedConvolutionLayers.mappings, ResizingLayers.mappings,
+                       LinearAlgebraLayers.mappings, WrapperLayers.mappings, MaskingLayers.mappings,
+                       ApplicationLayers.mappings] {
             table.merge(family) { first, _ in first }
         }
         return table

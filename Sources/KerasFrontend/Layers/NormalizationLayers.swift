@@ -2,11 +2,14 @@ import Foundation
 import ONNX
 
 /// BatchNormalization (inference: the moving statistics folded into one scale and shift per channel, applied
-/// on the channels-last tensor with broadcasting, so no layout change) and LayerNormalization.
+/// on the channels-last tensor with broadcasting, so no layout change), LayerNormalization, GroupNormalization,
+/// UnitNormalization and the preprocessing Normalization.
 enum NormalizationLayers {
     static let mappings: [String: LayerMapping] = [
         "BatchNormalization": batchNormalization,
         "LayerNormalization": layerNormalization,
+        "GroupNormalization": groupNormalization,
+        "UnitNormalization": unitNormalization,
         "Normalization": normalization,
     ]
 
@@ -99,5 +102,65 @@ enum NormalizationLayers {
         let variance = PoolingLayers.reduce("ReduceMean", b.op("Mul", [centered, centered]), axes: [-1], keepDims: true, b)
         let normalized = b.op("Div", [centered, b.op("Sqrt", [b.op("Add", [variance, b.scalar("epsilon", epsilon)])])])
         return [KerasTensor(name: b.op("Add", [b.op("Mul", [normalized, g]), s]), shape: x.shape)]
+    }
+
+    /// GroupNormalization: the channels split into `groups` blocks of C/G, each normalised with the mean and
+    /// variance over its block and all non-batch axes, then γ and β per channel. Spelled out with Reshape and
+    /// ReduceMean rather than ONNX GroupNormalization, which exists only from opset 18, changed its scale from
+    /// per-group to per-channel in 21, and wants channels first.
+    private static func groupNormalization(_ c: LayerContext) throws -> [KerasTensor] {
+        let x = try c.input()
+        let axis = try axis(c, rank: x.rank)
+        guard let channels = x.shape[axis] else { throw c.fail("the channel axis must have a known size") }
+        let configured = try c.int("groups", default: 32)
+        let groups = configured == -1 ? channels : configured   // Keras: -1 is one group per channel
+        guard groups > 0, channels % groups == 0 else { throw c.fail("\(channels) channels do not split into \(configured) groups") }
+        let epsilon = try c.float("epsilon", default: 1e-3)
+        let scale = try c.bool("scale", default: true), center = try c.bool("center", default: true)
+        let gamma = scale ? try c.weight(0, "gamma", shape: [channels]).values : nil
+        let beta = center ? try c.weight(scale ? 1 : 0, "beta", shape: [channels]).values : nil
+        guard c.weights.count == (scale ? 1 : 0) + (center ? 1 : 0) else {
+            throw KerasError.weights(c.layer.id, "\(c.weights.count) arrays, expected gamma if scale and beta if center")
+        }
+        let b = c.builder
+        // [N, before…, C, after…] → [N, B, G, C/G, A]: the statistics are over axes 1, 3 and 4.
+        func product(_ sizes: ArraySlice<Int?>) -> Int? { sizes.reduce(Optional(1)) { total, s in total.flatMap { t in s.map { t * $0 } } } }
+        let before = product(x.shape[1..<axis]), after = product(x.shape[(axis + 1)...])
+        guard before != nil || after != nil else { throw c.fail("the axes before and after the channels cannot both have unknown sizes") }
+        let grouped: [Int64] = [0, Int64(before ?? -1), Int64(groups), Int64(channels / groups), Int64(after ?? -1)]
+        let xg = b.op("Reshape", [x.name, b.int64s("grouped_shape", grouped)])
+        let mean = PoolingLayers.reduce("ReduceMean", xg, axes: [1, 3, 4], keepDims: true, b)
+        let centered = b.op("Sub", [xg, mean])
+        let variance = PoolingLayers.reduce("ReduceMean", b.op("Mul", [centered, centered]), axes: [1, 3, 4], keepDims: true, b)
+        let normalized = b.op("Div", [centered, b.op("Sqrt", [b.op("Add", [variance, b.scalar("epsilon", epsilon)])])])
+        var y = b.op("Reshape", [normalized, b.op("Shape", [x.name])])
+        let dims = channelDims(channels, axis: axis, rank: x.rank)
+        if let gamma { y = b.op("Mul", [y, b.floats("gamma", gamma, dims: dims)]) }
+        if let beta { y = b.op("Add", [y, b.floats("beta", beta, dims: dims)]) }
+        return [KerasTensor(name: y, shape: x.shape)]
+    }
+
+    /// UnitNormalization: x / ‖x‖₂ over `axis` (an integer or a list).
+    private static func unitNormalization(_ c: LayerContext) throws -> [KerasTensor] {
+        let x = try c.input()
+        let raw = c.config["axis"]?.int.map { [$0] } ?? c.config["axis"]?.array?.compactMap(\.int) ?? [-1]
+        let axes = raw.map { $0 < 0 ? $0 + x.rank : $0 }
+        guard !axes.isEmpty, axes.allSatisfy({ (1..<x.rank).contains($0) }), Set(axes).count == axes.count else {
+            throw c.fail("axis \(raw) does not fit an input of rank \(x.rank)")
+        }
+        let y = l2Normalize(x.name, axes: axes, epsilon: 1e-12, kerasVersion: c.kerasVersion, c.builder)
+        return [KerasTensor(name: y, shape: x.shape)]
+    }
+
+    /// x / ‖x‖₂ over `axes`, kept finite the way each Keras does it: Keras 3's `normalize` floors the norm at
+    /// ε (x·min(1/√Σx², 1/ε)), tf.keras's `l2_normalize` floors the sum of squares (x/√max(Σx², ε)). Shared
+    /// with Dot's `normalize`.
+    static func l2Normalize(_ x: String, axes: [Int], epsilon: Float, kerasVersion: Int, _ b: GraphBuilder) -> String {
+        let squares = PoolingLayers.reduce("ReduceSumSquare", x, axes: axes, keepDims: true, b)
+        let floor = b.scalar("epsilon", epsilon)
+        let norm = kerasVersion >= 3
+            ? b.op("Max", [b.op("Sqrt", [squares]), floor])
+            : b.op("Sqrt", [b.op("Max", [squares, floor])])
+        return b.op("Div", [x, norm])
     }
 }

@@ -138,7 +138,10 @@ struct KerasVarsWeights: KerasWeightSource {
             layers = submodel.layers
         }
         guard let key = try key(of: layer, among: layers, in: container) else { return [] }
-        return try collect(try container.group(key), path: key, order: Self.subObjectOrder[layer.className] ?? [])
+        // A wrapper (TimeDistributed) keeps its wrapped layer as the sub-object `layer`, ordered by that class.
+        let wrapped = layer.config["layer"]?["class_name"]?.string.flatMap { Self.subObjectOrder[$0] } ?? []
+        return try collect(try container.group(key), path: key, order: Self.subObjectOrder[layer.className] ?? [],
+                           wrappedOrder: wrapped)
     }
 
     /// The sub-objects whose weights a class's `layer.weights` lists, in that order (the file's groups
@@ -150,7 +153,7 @@ struct KerasVarsWeights: KerasWeightSource {
 
     /// A group's own `vars/0, 1…`, then (recursively) those of its sub-object groups — Keras lists a
     /// layer's own variables before those of the layers it holds.
-    private func collect(_ group: HDF5Group, path: String, order: [String]) throws -> [KerasWeight] {
+    private func collect(_ group: HDF5Group, path: String, order: [String], wrappedOrder: [String] = []) throws -> [KerasWeight] {
         var weights: [KerasWeight] = []
         if group.memberKind("vars") == .group {
             let vars = try group.group("vars")
@@ -163,7 +166,7 @@ struct KerasVarsWeights: KerasWeightSource {
         let members = try group.memberNames().filter { $0 != "vars" && group.memberKind($0) == .group }
         let listed = order.filter(members.contains)
         for member in listed + members.sorted().filter({ !listed.contains($0) }) {
-            weights += try collect(try group.group(member), path: "\(path)/\(member)", order: [])
+            weights += try collect(try group.group(member), path: "\(path)/\(member)", order: member == "layer" ? wrappedOrder : [])
         }
         return weights
     }
