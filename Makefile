@@ -5,7 +5,7 @@ SWIFT ?= swift
 TOOL := .build/release/onnx-convert
 DEMO_MODEL := testdata/onnx/cnn.onnx
 
-.PHONY: deps build release test demo bench roundtrip conformance clean
+.PHONY: deps build release test demo bench roundtrip conformance docs clean
 
 deps:
 	@scripts/install-deps
@@ -37,6 +37,10 @@ conformance: release
 bench: release
 	"$$(scripts/python-env.sh onnx converters/onnx/requirements.txt)" bench/io_bench.py $(TOOL)
 	scripts/latency-bench.sh $(TOOL)
+
+# Pages generated from the registries (a test fails when they are stale).
+docs: release
+	$(TOOL) supported keras > docs/keras-layers.md
 
 clean:
 	rm -rf .build .cache

@@ -63,6 +63,7 @@ struct KerasCommand: ParsableCommand {
             }
         }
         try reportingFailures(file: output.output) { _ = try ModelFile.save(converted, to: output.url) }
+        for warning in summary.warnings { FileHandle.standardError.write(Data("warning: \(model): \(warning)\n".utf8)) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         print("layers \(summary.layers), nodes \(summary.nodes), parameters \(summary.parameters), "
               + "transposes \(summary.transposes), \(String(format: "%.3f", seconds)) s → \(output.output)")

@@ -14,7 +14,7 @@ struct OnnxConvert: ParsableCommand {
         subcommands: [
             KerasCommand.self, TorchCommand.self, MXNetCommand.self,
             OptimizeCommand.self, InspectCommand.self,
-            RunCommand.self, ParityCommand.self, ConformanceCommand.self,
+            RunCommand.self, ParityCommand.self, ConformanceCommand.self, SupportedCommand.self,
         ])
 
     /// Runs the command and maps every failure to one stderr line and the documented exit code

@@ -39,6 +39,16 @@ import Testing
         #expect(!Fixtures.exists(unknown))
     }
 
+    /// docs/keras-layers.md is what `supported keras` prints from the registry: regenerate it with
+    /// `make docs` when a mapping family changes.
+    @Test func supportedLayersPageIsCurrent() throws {
+        let result = try CLI.run(["supported", "keras"])
+        #expect(result.exited(0), "\(result)")
+        let page = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("docs/keras-layers.md"), encoding: .utf8)
+        #expect(result.stdout == page, "docs/keras-layers.md is stale: run make docs")
+        #expect(result.stdout.contains("| Convolution | Conv1D, Conv2D, Conv3D, DepthwiseConv1D, DepthwiseConv2D"))
+    }
+
     @Test("damaged model files: one error line naming the file, exit 2, no output",
           arguments: ["empty.h5", "truncated.h5", "random.h5", "truncated.keras", "notjson.json"])
     func damagedFiles(_ kind: String) throws {

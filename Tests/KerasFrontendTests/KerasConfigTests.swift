@@ -128,4 +128,11 @@ private struct NoWeights: KerasWeightSource {
                      "LSTM": "lstm", "MultiHeadAttention": "multi_head_attention", "InputLayer": "input_layer"]
         for (name, key) in cases { #expect(KerasVarsWeights.snakeCase(name) == key, "\(name)") }
     }
+
+    @Test func catalogNotesNameMappedLayers() {
+        for name in KerasLayerCatalog.notes.keys { #expect(LayerMappings.all[name] != nil, "\(name)") }
+        for (name, _) in KerasLayerCatalog.refused { #expect(LayerMappings.all[name] == nil, "\(name)") }
+        let page = KerasLayerCatalog.markdown()
+        for name in LayerMappings.all.keys { #expect(page.contains(name), "\(name)") }
+    }
 }

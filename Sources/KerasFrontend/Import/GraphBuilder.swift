@@ -24,6 +24,8 @@ final class GraphBuilder {
     /// Index in `nodes` of the node producing each value.
     private var producers: [String: Int] = [:]
     let opset: Int
+    /// What the conversion could not carry over exactly (a mask, say), one line each, naming the layer.
+    private(set) var warnings: [String] = []
     /// The layer whose nodes are being added.
     var layer: KerasError.LayerID = KerasError.LayerID("", "")
 
@@ -39,6 +41,8 @@ final class GraphBuilder {
         taken.insert(name)
         return name
     }
+
+    func warn(_ message: String) { warnings.append("layer \(layer): \(message)") }
 
     /// Reserves names already given (graph inputs).
     func reserve(_ name: String) { taken.insert(name) }

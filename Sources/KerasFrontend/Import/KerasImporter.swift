@@ -26,6 +26,8 @@ public struct KerasImportSummary: Sendable, Equatable {
     public var nodes: Int
     public var parameters: Int
     public var transposes: Int
+    /// What could not be carried over exactly, one line each naming the layer.
+    public var warnings: [String] = []
 }
 
 /// Turns a Keras model and its weights into an ONNX model: each layer call becomes ONNX nodes through the
@@ -80,7 +82,8 @@ public enum KerasImporter {
         let nodes = onnx.graph?.nodes ?? []
         let parameters = (onnx.graph?.initializers ?? []).reduce(0) { $0 + ($1.elementCount ?? 0) }
         let summary = KerasImportSummary(layers: run.layersConverted, nodes: nodes.count, parameters: parameters,
-                                         transposes: nodes.filter { $0.opType == "Transpose" }.count)
+                                         transposes: nodes.filter { $0.opType == "Transpose" }.count,
+                                         warnings: builder.warnings)
         return (onnx, summary)
     }
 

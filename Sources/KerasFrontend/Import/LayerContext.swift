@@ -52,6 +52,9 @@ struct LayerContext {
 
     func fail(_ what: String) -> KerasError { KerasError.layer(layer.id, what) }
 
+    /// Records something the conversion cannot carry over exactly; the CLI prints it.
+    func warn(_ message: String) { builder.warn(message) }
+
     /// The only input, for layers that take one tensor.
     func input() throws -> KerasTensor {
         guard inputs.count == 1, let only = inputs.first else { throw fail("expects 1 input, got \(inputs.count)") }

@@ -22,7 +22,9 @@ enum ActivationLayers {
         },
         "PReLU": prelu,
         "Softmax": { c in
-            let x = try c.input()
+            // Called with a mask, the layer gets it as a second input; ONNX Softmax has no mask.
+            guard let x = c.inputs.first, c.inputs.count <= 2 else { throw c.fail("expects 1 input and an optional mask") }
+            if c.inputs.count == 2 { c.warn("the mask argument of Softmax is ignored") }
             let axis = c.config["axis"]?.int ?? c.config["axis"]?.array?.first?.int ?? -1
             return [KerasTensor(name: try softmax("Softmax", x, axis: axis, c), shape: x.shape)]
         },

@@ -5,15 +5,24 @@ typealias LayerMapping = @Sendable (LayerContext) throws -> [KerasTensor]
 
 /// The table of supported layer classes, written once from the mapping families (one file each).
 enum LayerMappings {
+    /// The families, each named after its file (`Layers/<name>Layers.swift`), in the order of the docs.
+    static let families: [(name: String, mappings: [String: LayerMapping])] = [
+        ("Core", CoreLayers.mappings), ("Activation", ActivationLayers.mappings),
+        ("Convolution", ConvolutionLayers.mappings), ("TransposedConvolution", TransposedConvolutionLayers.mappings),
+        ("Pooling", PoolingLayers.mappings), ("Normalization", NormalizationLayers.mappings),
+        ("Merge", MergeLayers.mappings), ("LinearAlgebra", LinearAlgebraLayers.mappings),
+        ("Reshaping", ReshapingLayers.mappings), ("Resizing", ResizingLayers.mappings),
+        ("Recurrent", RecurrentLayers.mappings), ("Attention", AttentionLayers.mappings),
+        ("Wrapper", WrapperLayers.mappings), ("Masking", MaskingLayers.mappings),
+        ("Application", ApplicationLayers.mappings),
+    ]
+
     static let all: [String: LayerMapping] = {
         var table: [String: LayerMapping] = [:]
-        for family in [CoreLayers.mappings, ActivationLayers.mappings, ConvolutionLayers.mappings,
-                       PoolingLayers.mappings, NormalizationLayers.mappings, MergeLayers.mappings,
-                       ReshapingLayers.mappings, AttentionLayers.mappings, RecurrentLayers.mappings,
-                       TransposedConvolutionLayers.mappings, ResizingLayers.mappings,
-                       LinearAlgebraLayers.mappings, WrapperLayers.mappings, MaskingLayers.mappings,
-                       ApplicationLayers.mappings] {
-            table.merge(family) { first, _ in first }
+        for family in families {
+            table.merge(family.mappings) { first, _ in
+                preconditionFailure("a layer class is mapped by two families (\(family.name) and another)")
+            }
         }
         return table
     }()

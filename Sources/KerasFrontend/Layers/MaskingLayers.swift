@@ -20,12 +20,8 @@ enum MaskingLayers {
         let differs = b.op("Not", [b.op("Equal", [x.name, b.scalar("mask_value", value)])])
         let keep = PoolingLayers.reduce("ReduceMax", b.op("Cast", [differs], [.int("to", Int(DataType.float.rawValue))]),
                                         axes: [-1], keepDims: true, b)
-        warn("layer \(c.layer.id): the Keras mask is not carried into ONNX; masked time steps are zeroed as in Keras, "
-             + "but RNN, attention or pooling layers after it will not skip them")
+        c.warn("the Keras mask is not carried into ONNX; masked time steps are zeroed as in Keras, "
+               + "but RNN, attention or pooling layers after it will not skip them")
         return [KerasTensor(name: b.op("Mul", [x.name, keep]), shape: x.shape)]
-    }
-
-    private static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
     }
 }
