@@ -104,6 +104,20 @@ def build_flatten_heads():
     return keras.Model(x, [a, b, flat], name="flatten_heads")
 
 
+@builder("tf_ops")
+def build_tf_ops():
+    """Python arithmetic on Keras tensors, as keras.applications' MobileNetV3 and ConvNeXt do it: tf-keras
+    saves each operator as a TFOpLambda layer (a tensor or a number as its other operand), Keras 3 as a
+    keras.ops layer (Add, TrueDivide…) with its positional arguments."""
+    L = keras.layers
+    x = keras.Input((5, 4), name="x")
+    h = L.Dense(4, name="dense")(x)
+    gate = L.ReLU(name="relu")(h + 3.0) * (1.0 / 6.0)
+    y = h * gate + x
+    z = (y - h) / 2.0
+    return keras.Model(x, [y, z], name="tf_ops")
+
+
 @builder("functional")
 def build_functional():
     L = keras.layers

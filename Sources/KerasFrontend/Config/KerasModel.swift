@@ -43,8 +43,17 @@ public struct KerasLayer: Sendable, Equatable {
     public var id: KerasError.LayerID { KerasError.LayerID(className, name) }
 }
 
+/// A positional argument of a Keras 3 call: a tensor (the next of `KerasCall.inputs`) or a value.
+public enum KerasArgument: Sendable, Equatable {
+    case tensor
+    case value(JSONValue)
+}
+
 public struct KerasCall: Sendable, Equatable {
     public var inputs: [KerasTensorRef]
+    /// Keras 3: the positional arguments in order, so that numbers between tensors (`ops.add(x, 3.0)`)
+    /// keep their place. Empty for Keras 2.
+    public var arguments: [KerasArgument] = []
     /// Keyword arguments that are tensors, by name.
     public var tensorArguments: [String: KerasTensorRef]
     /// Other keyword arguments (`training`, `use_causal_mask`…).
@@ -95,7 +104,15 @@ extension KerasModel {
             throw KerasError.malformedConfig("a \(className) layer without a name")
         }
         let submodel = modelClasses.contains(className) ? try parse(json) : nil
-        return KerasLayer(className: className, name: name, config: config, calls: calls, submodel: submodel)
+        // Keras 3 saves keras.ops calls on tensors as layers of their op class (`Add`, `TrueDivide` from
+        // keras.src.ops.numpy); "ops." keeps them apart from the layers of the same name. Its legacy .h5
+        // drops the module, but an op's config holds only its name (a layer's also trainable, dtype…)
+        // and it is called with its operands as separate arguments (a merge layer with one list).
+        let isOperation = json["module"]?.string?.hasPrefix("keras.src.ops")
+            ?? (config.object.map { Array($0.keys) == ["name"] } == true && !calls.isEmpty
+                && calls.allSatisfy { $0.arguments.count >= 2 })
+        return KerasLayer(className: isOperation ? "ops.\(className)" : className, name: name, config: config,
+                          calls: calls, submodel: submodel)
     }
 
     /// Sequential: each layer called once on the previous one's output. Keras 2 may leave the input
@@ -195,16 +212,25 @@ extension KerasModel {
     private static func call(_ json: JSONValue) throws -> KerasCall {
         if let object = json.object {
             var inputs: [KerasTensorRef] = []
-            for argument in object["args"]?.array ?? [] { collectTensors(argument, into: &inputs) }
+            var arguments: [KerasArgument] = []
+            for argument in object["args"]?.array ?? [] {
+                let before = inputs.count
+                collectTensors(argument, into: &inputs)
+                arguments.append(inputs.count == before ? .value(argument) : .tensor)
+            }
             var tensorArguments: [String: KerasTensorRef] = [:], options: [String: JSONValue] = [:]
             for (key, value) in object["kwargs"]?.object ?? [:] {
                 var found: [KerasTensorRef] = []
                 collectTensors(value, into: &found)
                 if let tensor = found.first { tensorArguments[key] = tensor } else { options[key] = value }
             }
-            return KerasCall(inputs: inputs, tensorArguments: tensorArguments, options: options)
+            var call = KerasCall(inputs: inputs, tensorArguments: tensorArguments, options: options)
+            call.arguments = arguments
+            return call
         }
-        guard let entries = json.array else { throw KerasError.malformedConfig("inbound node \(json) is neither a list nor an object") }
+        guard var entries = json.array else { throw KerasError.malformedConfig("inbound node \(json) is neither a list nor an object") }
+        // Keras 2 writes a TFOpLambda's call as one entry, not a list of them.
+        if entries.first?.string != nil { entries = [json] }
         var inputs: [KerasTensorRef] = []
         var tensorArguments: [String: KerasTensorRef] = [:], options: [String: JSONValue] = [:]
         for entry in entries {

@@ -14,7 +14,7 @@ enum LayerMappings {
         ("Reshaping", ReshapingLayers.mappings), ("Resizing", ResizingLayers.mappings),
         ("Recurrent", RecurrentLayers.mappings), ("Attention", AttentionLayers.mappings),
         ("Wrapper", WrapperLayers.mappings), ("Masking", MaskingLayers.mappings),
-        ("Application", ApplicationLayers.mappings),
+        ("Application", ApplicationLayers.mappings), ("TFOp", TFOpLayers.mappings),
     ]
 
     static let all: [String: LayerMapping] = {
