@@ -24,8 +24,9 @@ enum ApplicationLayers {
     private static func layerScale(_ c: LayerContext) throws -> [KerasTensor] {
         let x = try c.input()
         let width = try c.int("projection_dim")
-        guard let channels = x.shape.last ?? nil, channels == width else {
-            throw c.fail("projection_dim \(width) does not match the input's last axis \(x.shape.last.map { "\($0.map(String.init) ?? "?")" } ?? "?")")
+        let channels = x.shape.last ?? nil
+        guard channels == nil || channels == width else {
+            throw c.fail("projection_dim \(width) does not match the input's last axis (\(channels.map(String.init) ?? "unknown"))")
         }
         let gamma = try c.weight(0, "gamma", shape: [width])
         guard c.weights.count == 1 else { throw KerasError.weights(c.layer.id, "\(c.weights.count) arrays, expected gamma only") }
