@@ -10,7 +10,8 @@ through the Keras venv (.cache/venv-keras); without that venv the model is skipp
 
 For each model, whole-process figures (a process is started for every run; the file is in the page cache):
   ours      `ONNX_CONVERT keras MODEL -o OUT.onnx`, median wall time of --repeat runs after one warm-up run,
-            and the largest peak RSS (the child's ru_maxrss).
+            the median CPU time (user + system; on a machine shared with other work, wall time also counts
+            waiting for a core), and the largest peak RSS (the child's ru_maxrss).
   tf2onnx   `python -m tf2onnx.convert --keras MODEL --output OUT.onnx --opset 17` from the tf2onnx venv
             (.cache/venv-tf2onnx, made by `scripts/python-env.sh tf2onnx converters/keras/requirements-tf2onnx.txt`;
             skipped with a message when it is absent), median of --tf2onnx-repeat runs. tf2onnx 1.17 reads a
@@ -40,8 +41,9 @@ TARGETS = [("ResNet50", 0.5, None), ("VGG16", 2.0, 1.2e9)]
 
 
 class Run:
-    def __init__(self, seconds, peak_bytes, code, stderr, killed=None):
-        self.seconds, self.peak_bytes, self.code, self.stderr, self.killed = seconds, peak_bytes, code, stderr, killed
+    def __init__(self, seconds, cpu, peak_bytes, code, stderr, killed=None):
+        self.seconds, self.cpu, self.peak_bytes = seconds, cpu, peak_bytes
+        self.code, self.stderr, self.killed = code, stderr, killed
 
     @property
     def ok(self):
@@ -95,32 +97,34 @@ def measure(command, env=None, timeout=900, memory_cap=None):
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped above
         err.seek(0)
         stderr = err.read().decode(errors="replace")
-    return Run(seconds, usage.ru_maxrss * 1024, process.returncode, stderr, killed)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, process.returncode, stderr, killed)
 
 
 def series(command, repeat, warmup, **options):
-    """(median seconds, largest peak bytes, None) over `repeat` runs, or (None, None, why) at the first failure."""
+    """(median wall seconds, median CPU seconds, largest peak bytes, None) over `repeat` runs, or
+    (None, None, peak, why) at the first failure."""
     runs = []
     for i in range(warmup + repeat):
         run = measure(command, **options)
         if not run.ok:
-            return None, run.peak_bytes, run.why()
+            return None, None, run.peak_bytes, run.why()
         if i >= warmup:
             runs.append(run)
-    return statistics.median(r.seconds for r in runs), max(r.peak_bytes for r in runs), None
+    return (statistics.median(r.seconds for r in runs), statistics.median(r.cpu for r in runs),
+            max(r.peak_bytes for r in runs), None)
 
 
-def ensure_model(folder, name):
+def ensure_model(folder, name, keras_python):
     """Path of k3_NAME.h5, made through the Keras venv when missing; (None, why) when it cannot be."""
     path = os.path.join(folder, f"k3_{name}.h5")
     if os.path.exists(path):
         return path, None
-    if not os.access(KERAS_PYTHON, os.X_OK):
+    if not os.access(keras_python, os.X_OK):
         return None, (f"{path} is missing and there is no Keras venv to make it "
                       f"(scripts/python-env.sh keras converters/keras/requirements.txt, then "
                       f"bench/make_keras_apps.py --keras 3 {name})")
     print(f"making {path} with bench/make_keras_apps.py …", flush=True)
-    made = subprocess.run(["nice", "-n", "10", KERAS_PYTHON, os.path.join(ROOT, "bench", "make_keras_apps.py"),
+    made = subprocess.run(["nice", "-n", "10", keras_python, os.path.join(ROOT, "bench", "make_keras_apps.py"),
                            "--out", folder, "--keras", "3", name])
     if made.returncode != 0 or not os.path.exists(path):
         return None, f"bench/make_keras_apps.py could not make {path} (see its summary above)"
@@ -143,6 +147,9 @@ def main():
     parser.add_argument("--tf2onnx-repeat", type=int, default=3, help="timed runs of tf2onnx (median)")
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a tf2onnx run is killed")
     parser.add_argument("--memory-cap-gib", type=float, default=8, help="RSS at which a tf2onnx run is killed")
+    parser.add_argument("--no-tf2onnx", action="store_true", help="only our converter")
+    parser.add_argument("--keras-python", default=KERAS_PYTHON, help="python of the Keras venv (makes models)")
+    parser.add_argument("--tf2onnx-python", default=TF2ONNX_PYTHON, help="python of the tf2onnx venv")
     parser.add_argument("--models", default=",".join(t[0] for t in TARGETS), help="comma-separated: ResNet50,VGG16")
     args = parser.parse_args()
     tool = os.path.abspath(args.tool)
@@ -151,10 +158,12 @@ def main():
     os.makedirs(args.dir, exist_ok=True)
     chosen = [t for t in TARGETS if t[0] in args.models.split(",")]
 
-    tf2onnx_why = None
-    if not os.access(TF2ONNX_PYTHON, os.X_OK):
+    tf2onnx_why = "--no-tf2onnx" if args.no_tf2onnx else None
+    if tf2onnx_why is None and not os.access(args.tf2onnx_python, os.X_OK):
         tf2onnx_why = ("no tf2onnx venv; make it with "
                        "`scripts/python-env.sh tf2onnx converters/keras/requirements-tf2onnx.txt`")
+    if tf2onnx_why:
+        print(f"tf2onnx skipped: {tf2onnx_why}", flush=True)
     tf2onnx_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_USE_LEGACY_KERAS="0", CUDA_VISIBLE_DEVICES="")
     cap = args.memory_cap_gib * 2**30
 
@@ -162,43 +171,46 @@ def main():
     out_dir = tempfile.mkdtemp(prefix="keras-convert-bench-", dir=os.path.dirname(os.path.abspath(args.dir)))
     try:
         if tf2onnx_why is None:
-            seconds, peak, why = series([TF2ONNX_PYTHON, "-c", "import tensorflow, tf2onnx.convert"], 1, 0,
-                                        env=tf2onnx_env, timeout=args.timeout, memory_cap=cap)
-            rows.append(("-", "tf2onnx import", seconds, peak, why or "python -c 'import tensorflow, tf2onnx'", ""))
+            seconds, cpu, peak, why = series([args.tf2onnx_python, "-c", "import tensorflow, tf2onnx.convert"], 1, 0,
+                                             env=tf2onnx_env, timeout=args.timeout, memory_cap=cap)
+            rows.append(("-", "tf2onnx import", seconds, cpu, peak, why or "python -c 'import tensorflow, tf2onnx'", ""))
         for name, seconds_target, memory_target in chosen:
-            path, why = ensure_model(args.dir, name)
+            path, why = ensure_model(args.dir, name, args.keras_python)
             if path is None:
                 print(f"skipped {name}: {why}", flush=True)
-                rows.append((name, "ours", None, None, f"skipped: {why}", ""))
+                rows.append((name, "ours", None, None, None, "skipped (see above)", ""))
                 continue
             output = os.path.join(out_dir, f"{name}.onnx")
             print(f"{name}: ours ×{args.repeat} …", flush=True)
-            seconds, peak, why = series([tool, "keras", path, "-o", output], args.repeat, 1, timeout=args.timeout)
-            target = f"≤ {seconds_target:g} s" + (f", ≤ {memory_target / 1e9:g} GB" if memory_target else "")
+            seconds, cpu, peak, why = series([tool, "keras", path, "-o", output], args.repeat, 1, timeout=args.timeout)
             if why:
                 failed = True
-                rows.append((name, "ours", None, peak, f"FAILED {why}", target))
+                target = f"≤ {seconds_target:g} s" + (f", ≤ {memory_target / 1e9:g} GB" if memory_target else "")
+                rows.append((name, "ours", None, None, peak, f"FAILED {why}", target))
             else:
-                met = seconds <= seconds_target and (memory_target is None or peak <= memory_target)
-                rows.append((name, "ours", seconds, peak, f"{os.path.getsize(path) / 1e6:.0f} MB .h5",
-                             f"{target}: {'met' if met else 'MISSED'}"))
+                verdict = lambda ok: "met" if ok else "MISSED"
+                target = f"≤ {seconds_target:g} s {verdict(seconds <= seconds_target)}"
+                if memory_target:
+                    target += f", ≤ {memory_target / 1e9:g} GB {verdict(peak <= memory_target)}"
+                rows.append((name, "ours", seconds, cpu, peak, f"{os.path.getsize(path) / 1e6:.0f} MB .h5", target))
             if tf2onnx_why:
-                rows.append((name, "tf2onnx", None, None, f"skipped: {tf2onnx_why}", ""))
+                rows.append((name, "tf2onnx", None, None, None, "skipped (see above)", ""))
                 continue
             print(f"{name}: tf2onnx ×{args.tf2onnx_repeat} …", flush=True)
-            command = [TF2ONNX_PYTHON, "-m", "tf2onnx.convert", "--keras", path, "--output", output, "--opset", "17"]
-            seconds, peak, why = series(command, args.tf2onnx_repeat, 0, env=tf2onnx_env,
-                                        timeout=args.timeout, memory_cap=cap)
-            rows.append((name, "tf2onnx", seconds, peak, f"FAILED {why}" if why else "", ""))
+            command = [args.tf2onnx_python, "-m", "tf2onnx.convert", "--keras", path, "--output", output, "--opset", "17"]
+            seconds, cpu, peak, why = series(command, args.tf2onnx_repeat, 0, env=tf2onnx_env,
+                                             timeout=args.timeout, memory_cap=cap)
+            rows.append((name, "tf2onnx", seconds, cpu, peak, f"FAILED {why}" if why else "", ""))
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
 
-    headers = ("model", "tool", "median s", "peak RSS MiB", "target", "notes")
-    table = [headers] + [(m, t, fmt_seconds(s), fmt_mib(p), target, note) for m, t, s, p, note, target in rows]
+    headers = ("model", "tool", "median s", "cpu s", "peak RSS MiB", "target", "notes")
+    table = [headers] + [(m, t, fmt_seconds(s), fmt_seconds(c), fmt_mib(p), target, note)
+                         for m, t, s, c, p, note, target in rows]
     widths = [max(len(r[i]) for r in table) for i in range(len(headers))]
     print()
     for i, row in enumerate(table):
-        print("  ".join(c.ljust(w) if j in (0, 1, 4, 5) else c.rjust(w) for j, (c, w) in enumerate(zip(row, widths))))
+        print("  ".join(c.ljust(w) if j in (0, 1, 5, 6) else c.rjust(w) for j, (c, w) in enumerate(zip(row, widths))))
         if i == 0:
             print("  ".join("-" * w for w in widths))
     return 1 if failed else 0

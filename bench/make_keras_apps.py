@@ -18,7 +18,8 @@ conversion mistakes: zero biases, BatchNormalization's and LayerNormalization's 
 ConvNeXt's LayerScale of 1e-6 (which makes every block nearly the identity). BatchNormalization's moving
 statistics are those of a seeded calibration batch (so activations neither die nor saturate, which made the
 logits of MobileNetV2 independent of the input), each then scaled or shifted at random; the statistics stay
-random but cannot be mistaken for the identity. The report gives, per model, how much the logits change
+random but cannot be mistaken for the identity. Models without BatchNormalization (VGG16, ConvNeXt) get their
+kernels scaled and biases centred layer by layer on the calibration batch instead (normalise_kernels). The report gives, per model, how much the logits change
 between two inputs and how much they vary across classes.
 """
 import argparse
@@ -103,6 +104,33 @@ def calibrate_batch_norm(keras, model, batch, rng):
         variance = variance * rng.uniform(0.7, 1.4, variance.shape)
         mean = mean + rng.normal(0, 0.1, mean.shape) * np.sqrt(variance)
         layer.set_weights(values[:-2] + [mean.astype(np.float32), variance.astype(np.float32)])
+    return len(layers)
+
+
+def normalise_kernels(keras, model, batch, rng):
+    """For models without BatchNormalization (VGG16, ConvNeXt): in layer order, scales each kernel layer
+    (Conv*, Dense) so that its pre-activation output on `batch` has standard deviation 1, and sets its bias so
+    that every channel's mean is N(0, 0.05) (LSUV-style). Without it, VGG16's signal shrinks through 13
+    convolutions until the random biases decide the logits, and ConvNeXt's preprocessing (x − 124) / 58
+    leaves the input a 1/58 ripple on a constant; both gave logits that barely depend on the input."""
+    import numpy as np
+    layers = [l for l in model.layers if hasattr(l, "kernel") or hasattr(l, "depthwise_kernel")]
+    for layer in layers:
+        activation = getattr(layer, "activation", None)
+        if activation is not None:
+            layer.activation = keras.activations.linear
+        try:
+            output = np.asarray(keras.Model(model.inputs, layer.output)(batch, training=False), dtype=np.float64)
+        finally:
+            if activation is not None:
+                layer.activation = activation
+        mean = output.reshape(-1, output.shape[-1]).mean(axis=0)
+        scale = float((output - mean).std()) or 1.0
+        values = layer.get_weights()
+        values[0] = values[0] / scale  # the (first) kernel: the output is linear in it
+        if layer.use_bias if hasattr(layer, "use_bias") else len(values) > 1:
+            values[-1] = (values[-1] - mean) / scale + rng.normal(0, 0.05, mean.shape)
+        layer.set_weights([np.asarray(v, dtype=np.float32) for v in values])
     return len(layers)
 
 
@@ -202,7 +230,9 @@ def worker(args):
             def randomise():
                 randomise_weights(keras, model, rng)
                 shape = (4,) + tuple(int(d) for d in model.inputs[0].shape[1:])
-                calibrate_batch_norm(keras, model, rng.standard_normal(shape).astype(np.float32), rng)
+                calibration = rng.standard_normal(shape).astype(np.float32)
+                if not calibrate_batch_norm(keras, model, calibration, rng):
+                    normalise_kernels(keras, model, calibration[:2], rng)
             _, ok = step("randomise weights", randomise)
         if ok:
             figures, _ = step("logits", lambda: logit_figures(record_io, model, args.seed + 100))
@@ -214,35 +244,41 @@ def worker(args):
         report["notes"].append(f"kept {', '.join(os.path.basename(paths[s]) for s in existing)}")
 
     def reload(suffix):
-        """The model loaded from the file as anyone would (record_io.load_model). When that fails on a layer
-        class the file does not register (Keras 3 .h5 and ConvNeXt's LayerScale), the failure is reported and
-        the file is loaded again with that class from keras.applications' own module, so it is still
-        checked against the .io.npz."""
+        """The model loaded from the file as anyone would (record_io.load_model), or None (reported). When
+        that fails on a layer class the file does not register (ConvNeXt's LayerScale in an .h5), the file is
+        loaded again with that class from keras.applications' own module, so that it can still be checked
+        against the .io.npz; the plain failure stays reported."""
         try:
             return record_io.load_model(paths[suffix])
         except Exception as error:  # noqa: BLE001
+            report["failures"].append(f"reload {suffix}: {one_line(error)}")
             match = re.search(r"Unknown layer: '(\w+)'", str(error))
             found = match and application_class(match.group(1))
             if not found:
-                raise
-            report["failures"].append(f"reload {suffix}: {one_line(error)[:120]} (loaded with custom_objects="
-                                      f"{{'{match.group(1)}': {found.__module__}.{found.__name__}}} for the check)")
-            return keras.models.load_model(paths[suffix], compile=False, custom_objects={match.group(1): found})
+                return None
+        spelled = f"custom_objects={{'{match.group(1)}': {found.__module__}.{found.__name__}}}"
+        try:
+            model = keras.models.load_model(paths[suffix], compile=False, custom_objects={match.group(1): found})
+        except Exception as error:  # noqa: BLE001
+            report["failures"].append(f"reload {suffix} with {spelled}: {one_line(error)}")
+            return None
+        report["notes"].append(f"{os.path.basename(paths[suffix])} reloads with {spelled}")
+        return model
 
     # Reload every file there is; save a missing format from a reloaded one (same weights).
     reloaded = {}
     for suffix in (".h5", ".keras"):
         if os.path.exists(paths[suffix]):
-            loaded, ok = step(f"reload {suffix}", lambda: reload(suffix))
-            if ok:
+            loaded = reload(suffix)
+            if loaded is not None:
                 reloaded[suffix] = loaded
     for suffix, other in ((".h5", ".keras"), (".keras", ".h5")):
         if not os.path.exists(paths[suffix]) and other in reloaded and not any(
                 f.startswith(f"save {suffix}") for f in report["failures"]):
             step(f"save {suffix} (from {other})", lambda: save(reloaded[other], suffix))
             if os.path.exists(paths[suffix]):
-                loaded, ok = step(f"reload {suffix}", lambda: reload(suffix))
-                if ok:
+                loaded = reload(suffix)
+                if loaded is not None:
                     reloaded[suffix] = loaded
 
     # Record from the reloaded .h5 (the .keras when the .h5 is missing); check the other against it.

@@ -15,7 +15,8 @@ onnx.checker.check_model(full_check=True) and runs it in onnxruntime on the reco
   ERROR        when it exits with any other code or does not finish within --timeout,
   NO-REF       when it converted and the model passed onnx.checker but there is no .io.npz to compare with.
 It prints a table (model × Keras version and format) and the tally, then one line per file with the
-figures. Files that make_keras_apps.py could not build or save show its reason (DIR/make_keras_apps.json).
+figures. Peak RSS is the converter process's own ru_maxrss; this script imports only the standard library
+(the checks run in a child process), so the floor that a forked child inherits from its parent is ~10 MiB. Files that make_keras_apps.py could not build or save show its reason (DIR/make_keras_apps.json).
 Exit code: 1 when a file FAILs or ERRORs, else 0 (UNSUPPORTED is expected while layers are being added).
 """
 import argparse
@@ -28,10 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-
-import numpy as np
-import onnx
-import onnxruntime as ort
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLUMNS = [("2", ".h5"), ("2", ".keras"), ("3", ".h5"), ("3", ".keras")]
@@ -95,6 +92,8 @@ def first_line(text):
 
 def compare(onnx_path, io_path):
     """Worst max |err| / max |keras| over the outputs; raises on a shape mismatch."""
+    import numpy as np
+    import onnxruntime as ort
     data = np.load(io_path)
     options = ort.SessionOptions()
     options.log_severity_level = 3  # not one warning per unused initializer; the tally counts those
@@ -129,11 +128,30 @@ def check_file(tool, path, io_path, out_dir, timeout):
     if code != 0:
         result.status, result.detail = "ERROR", f"exit {code}: {first_line(stderr)}"
         return result
+    # The checks load the written model (up to GBs) in a child process: this one stays small, because a
+    # converter started from a large process would report that process's size as its own peak RSS (a
+    # forked child's ru_maxrss starts from its parent's high-water mark).
     try:
-        return check_model(result, target, io_path)
+        check = subprocess.run([sys.executable, os.path.abspath(__file__), "--verify", target, io_path],
+                               capture_output=True, text=True)
     finally:
         if os.path.exists(target):
             os.remove(target)
+    try:
+        verdict = json.loads(check.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        result.status, result.detail = "FAIL", f"the check crashed: {first_line(check.stderr[-2000:])}"
+        return result
+    result.status, result.error, result.detail = verdict["status"], verdict["error"], verdict["detail"]
+    return result
+
+
+def verify(target, io_path):
+    """The child's part: onnx.checker and onnxruntime on one written model; prints a JSON verdict."""
+    result = Result(target)
+    check_model(result, target, io_path)
+    print(json.dumps({"status": result.status, "error": result.error, "detail": result.detail}))
+    return 0
 
 
 def unused_initializers(model):
@@ -150,6 +168,7 @@ def unused_initializers(model):
 
 
 def check_model(result, target, io_path):
+    import onnx
     try:
         model = onnx.load(target)
         onnx.checker.check_model(model, full_check=True)
@@ -174,6 +193,8 @@ def check_model(result, target, io_path):
 
 
 def main():
+    if sys.argv[1:2] == ["--verify"]:
+        return verify(sys.argv[2], sys.argv[3])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tool", help="the onnx-convert binary")
     parser.add_argument("dir", nargs="?", default=os.path.join(ROOT, ".cache", "bench", "keras"))
@@ -247,6 +268,11 @@ def main():
         extra = r.detail
         if r.unsupported:
             extra = "classes " + ", ".join(f"{c}×{n}" for c, n in r.unsupported.items())
+        # What Keras itself could not do with this file (make_keras_apps.py's report), e.g. reload it.
+        keras_failures = [f for f in made.get(f"k{version}_{name}", {}).get("failures", [])
+                          if f.split(":")[0].split()[1:2] == [suffix]]
+        if keras_failures:
+            extra += f"; Keras: {keras_failures[0][:160]}"
         seconds = "-" if r.seconds is None else f"{r.seconds:.2f}"
         print(f"  {os.path.basename(r.path):28} {r.cell():40} exit {r.exit_code}  {seconds:>6} s  "
               f"{r.peak_mib:7.0f} MiB  {extra}")
