@@ -33,10 +33,12 @@ roundtrip: release
 conformance: release
 	scripts/conformance.sh $(TOOL)
 
-# Speed and memory figures, side by side with the onnx Python package and onnxruntime.
+# Speed and memory figures, side by side with the onnx Python package, onnxruntime and tf2onnx. The Keras
+# conversion bench skips (with a message, not a failure) what needs the Keras or tf2onnx venv when it is absent.
 bench: release
 	"$$(scripts/python-env.sh onnx converters/onnx/requirements.txt)" bench/io_bench.py $(TOOL)
 	scripts/latency-bench.sh $(TOOL)
+	python3 bench/keras_convert_bench.py $(TOOL)
 
 # Pages generated from the registries (a test fails when they are stale).
 docs: release
