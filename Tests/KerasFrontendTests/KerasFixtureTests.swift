@@ -26,7 +26,8 @@ import Parity
                          "activations_parallel", "embedding", "conv1d", "conv3d", "nested", "transformer",
                          "mha_variants", "rnn", "rnn2", "gru_v1", "separable_conv", "conv_transpose", "cropping",
                          "upsampling", "resizing", "channels_first", "group_unit_norm", "dot", "einsum_dense",
-                         "time_distributed", "masking", "convnext_block", "custom_scale"]
+                         "time_distributed", "masking", "convnext_block", "custom_scale", "mobilenet_v2_small",
+                         "residual_blocks"]
 
     static let cases: [Case] = {
         var cases: [Case] = []
@@ -82,16 +83,19 @@ import Parity
         #expect(error <= 1e-4, "max |error| / max |keras| = \(error)")
     }
 
-    /// Flatten after a Conv or pooling flattens the channels-first value and Dense takes the features in
-    /// that order (rows of its kernel permuted): no Transpose is left but the one at the input.
-    @Test(arguments: ["k2/flatten_cnn.h5", "k3/flatten_cnn.keras"])
-    func flattenHeadNeedsNoTranspose(_ path: String) throws {
+    /// Plain CNNs keep one Transpose, at the image input: none inside (residual and dense blocks, SE-free
+    /// MobileNetV2), and none before a Flatten head, which flattens the channels-first value while Dense
+    /// takes the features in that order (rows of its kernel permuted).
+    @Test(arguments: ["k2/flatten_cnn.h5", "k3/flatten_cnn.keras", "k2/mobilenet_v2_small.h5", "k3/mobilenet_v2_small.keras",
+                      "k2/residual_blocks.h5", "k3/residual_blocks.keras", "k3/cnn.keras"])
+    func plainCNNsKeepOneTransposeAtTheInput(_ path: String) throws {
         let file = try KerasModelFile.load(model: Self.root.appendingPathComponent(path).path)
         let (model, summary) = try file.convert()
-        let nodes = try #require(model.graph).nodes
+        let graph = try #require(model.graph)
         #expect(summary.transposes == 1)
-        #expect(nodes.first?.opType == "Transpose")
-        #expect(!nodes.contains { $0.opType == "Gather" })
+        let transpose = graph.nodes.first { $0.opType == "Transpose" }
+        #expect(transpose?.inputs == graph.inputs.map(\.name))
+        #expect(!graph.nodes.contains { $0.opType == "Gather" })
     }
 
     /// A reordered Flatten output that reaches a layer other than Dense is put back in Keras's order.

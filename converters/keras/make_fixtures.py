@@ -118,6 +118,35 @@ def build_tf_ops():
     return keras.Model(x, [y, z], name="tf_ops")
 
 
+@builder("mobilenet_v2_small")
+def build_mobilenet_v2_small():
+    """keras.applications.MobileNetV2 at alpha 0.35 on 96×96 inputs with 10 classes and logits out: the
+    smallest real application (inverted residuals, ReLU6, depthwise convolutions, ZeroPadding)."""
+    return keras.applications.MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, weights=None, classes=10,
+                                          classifier_activation=None)
+
+
+@builder("residual_blocks")
+def build_residual_blocks():
+    """A ResNet-style bottleneck (1×1, 3×3, 1×1 with a projected shortcut) and a DenseNet-style block
+    (BN-ReLU-Conv whose outputs are concatenated onto the input), then a transition and the head."""
+    L = keras.layers
+    x = keras.Input((12, 12, 8), name="image")
+    y = L.Conv2D(6, 1, strides=2, use_bias=False)(x)
+    y = L.ReLU()(L.BatchNormalization()(y))
+    y = L.Conv2D(6, 3, padding="same", use_bias=False)(y)
+    y = L.ReLU()(L.BatchNormalization()(y))
+    y = L.BatchNormalization()(L.Conv2D(16, 1)(y))
+    shortcut = L.BatchNormalization()(L.Conv2D(16, 1, strides=2)(x))
+    y = L.ReLU()(L.Add()([y, shortcut]))
+    for _ in range(2):
+        grown = L.Conv2D(4, 3, padding="same", use_bias=False)(L.ReLU()(L.BatchNormalization()(y)))
+        y = L.Concatenate()([y, grown])
+    y = L.AveragePooling2D(2)(L.Conv2D(12, 1)(L.ReLU()(L.BatchNormalization()(y))))
+    y = L.Dense(5)(L.GlobalAveragePooling2D()(y))
+    return keras.Model(x, y, name="residual_blocks")
+
+
 @builder("functional")
 def build_functional():
     L = keras.layers

@@ -23,6 +23,9 @@ final class GraphBuilder {
     private var taken: Set<String> = []
     /// Index in `nodes` of the node producing each value.
     private var producers: [String: Int] = [:]
+    /// Transposes made by `transposed`, by input value and order.
+    private var transposes: [TransposeKey: String] = [:]
+    private struct TransposeKey: Hashable { let value: String, perm: [Int] }
     let opset: Int
     /// What the conversion could not carry over exactly (a mask, say), one line each, naming the layer.
     private(set) var warnings: [String] = []
@@ -90,6 +93,15 @@ final class GraphBuilder {
         initializers.append(Tensor(name: name, dataType: .int64, dims: [Int64(values.count)],
                                    raw: values.withUnsafeBytes { Data($0) }))
         return name
+    }
+
+    /// `value` transposed by `perm`, made once: later calls get the same output.
+    func transposed(_ value: String, perm: [Int]) -> String {
+        let key = TransposeKey(value: value, perm: perm)
+        if let done = transposes[key] { return done }
+        let output = op("Transpose", [value], [.ints("perm", perm)])
+        transposes[key] = output
+        return output
     }
 
     /// The node that produces `value`, if a node of this graph does.

@@ -39,8 +39,10 @@ enum LayerMappings {
 /// layers stay channels-last, and the rewrite step removes the pairs that cancel.
 enum Layout {
     /// [N, D1…, C] → [N, C, D1…].
+    /// A value read by several convolutions (an input feeding a residual branch and its shortcut) is
+    /// transposed once.
     static func channelsFirst(_ name: String, rank: Int, _ builder: GraphBuilder) -> String {
-        builder.op("Transpose", [name], [.ints("perm", [0, rank - 1] + Array(1..<(rank - 1)))])
+        builder.transposed(name, perm: [0, rank - 1] + Array(1..<(rank - 1)))
     }
 
     /// The tensor with its features back in Keras's order (a Gather on the last axis), if they are not.
