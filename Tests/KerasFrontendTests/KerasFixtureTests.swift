@@ -27,7 +27,7 @@ import Parity
                          "mha_variants", "rnn", "rnn2", "gru_v1", "separable_conv", "conv_transpose", "cropping",
                          "upsampling", "resizing", "channels_first", "group_unit_norm", "dot", "einsum_dense",
                          "time_distributed", "masking", "convnext_block", "custom_scale", "mobilenet_v2_small",
-                         "residual_blocks"]
+                         "residual_blocks", "conv_lstm"]
 
     static let cases: [Case] = {
         var cases: [Case] = []

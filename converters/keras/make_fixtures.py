@@ -147,6 +147,21 @@ def build_residual_blocks():
     return keras.Model(x, y, name="residual_blocks")
 
 
+@builder("conv_lstm")
+def build_conv_lstm():
+    """ConvLSTM2D with strides, dilation, 'same'/'valid', return_sequences, return_state, go_backwards, and
+    a ConvLSTM1D."""
+    L = keras.layers
+    frames = keras.Input((4, 7, 6, 2), name="frames")
+    seq = L.ConvLSTM2D(3, 3, padding="same", return_sequences=True, name="lstm_same")(frames)
+    last, h, c = L.ConvLSTM2D(4, (3, 2), strides=(2, 1), return_state=True, go_backwards=True,
+                              name="lstm_strided")(seq)
+    dilated = L.ConvLSTM2D(2, 2, dilation_rate=2, activation="relu", name="lstm_dilated")(frames)
+    signal = keras.Input((5, 8, 3), name="signal")
+    one = L.ConvLSTM1D(3, 3, padding="same", return_sequences=True, go_backwards=True, name="lstm_1d")(signal)
+    return keras.Model([frames, signal], [seq, last, h, c, dilated, one], name="conv_lstm")
+
+
 @builder("functional")
 def build_functional():
     L = keras.layers

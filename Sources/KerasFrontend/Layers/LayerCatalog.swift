@@ -15,6 +15,7 @@ public enum KerasLayerCatalog {
         "Flatten": "after a Conv or pooling it flattens channels-first and the next Dense takes its rows in that order (no Transpose)",
         "BatchNormalization": "folded into one scale and shift per channel",
         "TimeDistributed": "around any supported layer",
+        "ConvLSTM2D": "ONNX has no such op: the steps are unrolled (the number of time steps must be known), channels_last only; ConvLSTM1D and ConvLSTM3D the same",
     ]
 
     /// Layers that are known and refused with a reason rather than listed as unsupported.

@@ -12,7 +12,8 @@ enum LayerMappings {
         ("Pooling", PoolingLayers.mappings), ("Normalization", NormalizationLayers.mappings),
         ("Merge", MergeLayers.mappings), ("LinearAlgebra", LinearAlgebraLayers.mappings),
         ("Reshaping", ReshapingLayers.mappings), ("Resizing", ResizingLayers.mappings),
-        ("Recurrent", RecurrentLayers.mappings), ("Attention", AttentionLayers.mappings),
+        ("Recurrent", RecurrentLayers.mappings), ("ConvRecurrent", ConvRecurrentLayers.mappings),
+        ("Attention", AttentionLayers.mappings),
         ("Wrapper", WrapperLayers.mappings), ("Masking", MaskingLayers.mappings),
         ("Application", ApplicationLayers.mappings), ("TFOp", TFOpLayers.mappings),
     ]
