@@ -273,7 +273,7 @@ def main():
         keras_failures = [f for f in made.get(f"k{version}_{name}", {}).get("failures", [])
                           if f.split(":")[0].split()[1:2] == [suffix]]
         if keras_failures:
-            extra += f"; Keras: {keras_failures[0][:160]}"
+            extra = "; ".join(filter(None, [extra, f"Keras: {keras_failures[0][:160]}"]))
         seconds = "-" if r.seconds is None else f"{r.seconds:.2f}"
         print(f"  {os.path.basename(r.path):28} {r.cell():40} exit {r.exit_code}  {seconds:>6} s  "
               f"{r.peak_mib:7.0f} MiB  {extra}")
