@@ -46,6 +46,7 @@ class Result:
         self.seconds = None
         self.peak_mib = None
         self.unsupported = collections.Counter()
+        self.stderr = ""
 
     def cell(self):
         if self.status in ("PASS", "FAIL") and self.error is not None:
@@ -116,7 +117,7 @@ def check_file(tool, path, io_path, out_dir, timeout):
     result = Result(path)
     target = os.path.join(out_dir, os.path.basename(path) + ".onnx")
     code, stderr, result.seconds, result.peak_mib = run_measured([tool, "keras", path, "-o", target], timeout)
-    result.exit_code = code
+    result.exit_code, result.stderr = code, stderr[-4000:]
     if code is None:
         result.status, result.detail = "ERROR", f"no result within {timeout} s"
         return result
@@ -272,7 +273,7 @@ def main():
         keras_failures = [f for f in made.get(f"k{version}_{name}", {}).get("failures", [])
                           if f.split(":")[0].split()[1:2] == [suffix]]
         if keras_failures:
-            extra += f"; Keras: {keras_failures[0][:160]}"
+            extra = "; ".join(filter(None, [extra, f"Keras: {keras_failures[0][:160]}"]))
         seconds = "-" if r.seconds is None else f"{r.seconds:.2f}"
         print(f"  {os.path.basename(r.path):28} {r.cell():40} exit {r.exit_code}  {seconds:>6} s  "
               f"{r.peak_mib:7.0f} MiB  {extra}")
@@ -287,7 +288,7 @@ def main():
         with open(args.json, "w") as f:
             json.dump([{"file": os.path.basename(r.path), "status": r.status, "error": r.error,
                         "exit_code": r.exit_code, "seconds": r.seconds, "peak_rss_mib": r.peak_mib,
-                        "unsupported": dict(r.unsupported), "detail": r.detail} for r in results.values()],
+                        "unsupported": dict(r.unsupported), "detail": r.detail, "stderr": r.stderr} for r in results.values()],
                       f, indent=1)
     return 1 if tally["FAIL"] or tally["ERROR"] else 0
 
