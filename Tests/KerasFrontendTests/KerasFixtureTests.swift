@@ -33,20 +33,24 @@ import Parity
         var cases: [Case] = []
         for name in models {
             cases.append(Case(folder: "k2", model: "\(name).h5", io: "\(name).io.npz"))
+            cases.append(Case(folder: "k2", model: "\(name).keras", io: "\(name).io.npz"))
             cases.append(Case(folder: "k3", model: "\(name).h5", io: "\(name).io.npz"))
             cases.append(Case(folder: "k3", model: "\(name).keras", io: "\(name).io.npz"))
         }
         // Keras 3.15 cannot reload its own legacy .h5 of `attention` (score_mode "dot" comes back as a
         // function), so make_fixtures.py skips k3/attention.h5.
         cases.append(Case(folder: "k2", model: "attention.h5", io: "attention.io.npz"))
+        cases.append(Case(folder: "k2", model: "attention.keras", io: "attention.io.npz"))
         // Python arithmetic on tensors: tf-keras saves TFOpLambda layers, Keras 3 keras.ops layers (and
         // cannot reload its own legacy .h5 of them, so there is no k3/tf_ops.h5).
         cases.append(Case(folder: "k2", model: "tf_ops.h5", io: "tf_ops.io.npz"))
+        cases.append(Case(folder: "k2", model: "tf_ops.keras", io: "tf_ops.io.npz"))
         cases.append(Case(folder: "k3", model: "tf_ops.keras", io: "tf_ops.io.npz"))
         cases.append(Case(folder: "k3", model: "attention.keras", io: "attention.io.npz"))
         // Keras 3.15 reloads its legacy .h5 of a UnitNormalization over a list of axes with axis=-1, so
         // make_fixtures.py skips k3/unit_norm_axes.h5.
         cases.append(Case(folder: "k2", model: "unit_norm_axes.h5", io: "unit_norm_axes.io.npz"))
+        cases.append(Case(folder: "k2", model: "unit_norm_axes.keras", io: "unit_norm_axes.io.npz"))
         cases.append(Case(folder: "k3", model: "unit_norm_axes.keras", io: "unit_norm_axes.io.npz"))
         cases.append(Case(folder: "k2", model: "cnn.json", weights: "cnn_weights.h5", io: "cnn.io.npz"))
         cases.append(Case(folder: "k2", model: "cnn.json", weights: "cnn.weights.h5", io: "cnn.io.npz"))

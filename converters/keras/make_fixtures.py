@@ -6,8 +6,8 @@ Usage (from the repository root, with the venv of converters/keras/requirements.
     python converters/keras/make_fixtures.py --keras 2 testdata/keras     # testdata/keras/k2/ (tf_keras)
     python converters/keras/make_fixtures.py --keras 3 testdata/keras --check   # only reload and compare
 
-Keras 3 writes NAME.h5 (legacy HDF5, model.save("NAME.h5")) and NAME.keras; Keras 2 (tf_keras, with
-TF_USE_LEGACY_KERAS=1) writes NAME.h5. For the models in JSON_PAIR each version also writes NAME.json
+Both Keras 3 and Keras 2 (tf_keras, with TF_USE_LEGACY_KERAS=1) write NAME.h5 (legacy HDF5,
+model.save("NAME.h5")) and NAME.keras (the zip format, which tf_keras writes too). For the models in JSON_PAIR each version also writes NAME.json
 (model.to_json()) and NAME.weights.h5 (model.save_weights); Keras 2 also NAME_weights.h5, since tf_keras
 writes the Keras 3 weights layout for a ".weights.h5" name and the legacy one for other names. Next to
 them NAME.io.npz holds seeded inputs and the outputs of the model *reloaded from the saved file* (see
@@ -644,9 +644,7 @@ def seed_for(name):
 
 def saved_files(name, version):
     """(kind, files) pairs to write for a model: the first is the reference that io.npz is recorded from."""
-    files = [("h5", (f"{name}.h5",))]
-    if version == 3:
-        files.append(("keras", (f"{name}.keras",)))
+    files = [("h5", (f"{name}.h5",)), ("keras", (f"{name}.keras",))]
     if name in JSON_PAIR:
         files.append(("json", (f"{name}.json", f"{name}.weights.h5")))
         if version == 2:

@@ -14,7 +14,7 @@ enum ReshapingLayers {
         let b = c.builder
         if x.rank >= 3, x.featureOrder == nil, size != nil, let transpose = b.producer(of: x.name), transpose.opType == "Transpose",
            case .ints(let perm)? = transpose.attribute("perm")?.value,
-           perm == [0] + (2..<Int64(x.rank)).map { $0 } + [1], let source = transpose.inputs.first {
+           perm == [0] + Array(2..<Int64(x.rank)) + [1], let source = transpose.inputs.first {
             let y = b.op("Flatten", [source], [.int("axis", 1)])
             return [KerasTensor(name: y, shape: [x.shape[0], size], featureOrder: channelsFirstOrder(Array(rest)))]
         }

@@ -78,7 +78,12 @@ public struct KerasModelFile {
             throw KerasError.malformedConfig("not a .keras zip archive (\(error))")
         }
         let config = try member("config.json", of: archive)
-        let model = try KerasModel.parse(try JSONValue.parse(config))
+        var model = try KerasModel.parse(try JSONValue.parse(config))
+        // tf-keras writes .keras zips too, with a config that looks like Keras 3's; metadata.json says which.
+        if archive["metadata.json"] != nil, let version = try JSONValue.parse(try member("metadata.json", of: archive))["keras_version"]?.string,
+           let major = version.split(separator: ".").first.flatMap({ Int($0) }) {
+            model.kerasVersion = major
+        }
         let weights = try member("model.weights.h5", of: archive)
         let temporary = FileManager.default.temporaryDirectory
             .appendingPathComponent("onnx-convert-\(UUID().uuidString).weights.h5")
@@ -147,7 +152,9 @@ struct KerasVarsWeights: KerasWeightSource {
     /// The sub-objects whose weights a class's `layer.weights` lists, in that order (the file's groups
     /// come in name order). Sub-objects not listed follow in name order; those without arrays add nothing.
     static let subObjectOrder: [String: [String]] = [
-        "MultiHeadAttention": ["query_dense", "key_dense", "value_dense", "output_dense"],
+        // tf-keras names the attribute groups with a leading underscore.
+        "MultiHeadAttention": ["query_dense", "_query_dense", "key_dense", "_key_dense", "value_dense", "_value_dense",
+                               "output_dense", "_output_dense"],
         "Bidirectional": ["forward_layer", "backward_layer"],
     ]
 
