@@ -50,7 +50,7 @@ struct HDF5Elements {
         case H5T_INTEGER, H5T_FLOAT:
             try checkSize(memoryElementSize: 4)
             let count = extent.count
-            guard count > 0, let memory = malloc(count * 4) else { return Data() }
+            guard count > 0, let memory = WeightMemory.allocate(bytes: count * 4) else { return Data() }
             guard read(memoryType, memory) >= 0 else {
                 free(memory)
                 throw libraryError("cannot read data")

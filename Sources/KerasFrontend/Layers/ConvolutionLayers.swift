@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 import ONNX
 
 /// Conv1D/2D/3D (groups, dilation, 'same'/'valid'/'causal' padding), DepthwiseConv1D/2D and
@@ -153,7 +154,7 @@ enum ConvolutionLayers {
     /// column by column, a ResNet-50 took a third of its conversion time here.
     static func outputsFirst(_ w: KerasWeight, taps: Int, inputs: Int, outputs: Int) -> Data {
         let count = taps * inputs * outputs
-        guard count > 0, let memory = malloc(count * MemoryLayout<Float>.stride) else { return Data() }
+        guard count > 0, let memory = WeightMemory.allocate(bytes: count * MemoryLayout<Float>.stride) else { return Data() }
         let to = memory.bindMemory(to: Float.self, capacity: count)
         w.withValues { source in
             // The weight's shape was checked against the layer, so a short source cannot happen; zeros

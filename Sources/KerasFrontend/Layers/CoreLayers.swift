@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 import ONNX
 
 /// Dense, Embedding, Rescaling, and the layers that are the identity at inference (Dropout and the noise
@@ -34,17 +35,20 @@ enum CoreLayers {
 
     /// Row j of the result is row order[j] of the kernel: the input's features arrive in that order.
     private static func gatherRows(_ kernel: KerasWeight, order: [Int], width: Int) -> Data {
-        var out = Data(count: order.count * width * MemoryLayout<Float>.stride)
+        let bytes = order.count * width * MemoryLayout<Float>.stride
+        guard bytes > 0, let memory = WeightMemory.allocate(bytes: bytes) else { return Data() }
+        let to = memory.bindMemory(to: Float.self, capacity: order.count * width)
         kernel.withValues { source in
-            out.withUnsafeMutableBytes { raw in
-                let target = raw.bindMemory(to: Float.self)
-                guard let to = target.baseAddress, let from = source.baseAddress else { return }
-                for (row, original) in order.enumerated() where (original + 1) * width <= source.count {
-                    (to + row * width).update(from: from + original * width, count: width)
+            for (row, original) in order.enumerated() {
+                if let from = source.baseAddress, (original + 1) * width <= source.count {
+                    (to + row * width).initialize(from: from + original * width, count: width)
+                } else {
+                    // The kernel's shape was checked against the order, so this cannot happen: zeros, not garbage.
+                    (to + row * width).initialize(repeating: 0, count: width)
                 }
             }
         }
-        return out
+        return Data(bytesNoCopy: memory, count: bytes, deallocator: .free)
     }
 
     /// Rows of the embedding matrix picked by integer indices.
