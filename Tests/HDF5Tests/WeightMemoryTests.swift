@@ -9,11 +9,8 @@ import HDF5
     func blocksHoldTheirBytes(bytes: Int) throws {
         let memory = try #require(WeightMemory.allocate(bytes: bytes))
         if bytes >= 4 << 20 { #expect(Int(bitPattern: memory) % (2 << 20) == 0) }
+        for i in stride(from: 0, to: bytes, by: 4093) { memory.storeBytes(of: UInt8(truncatingIfNeeded: i), toByteOffset: i, as: UInt8.self) }
         let data = Data(bytesNoCopy: memory, count: bytes, deallocator: .free)
-        var copy = data
-        copy.withUnsafeMutableBytes { raw in
-            for i in stride(from: 0, to: raw.count, by: 4093) { raw[i] = UInt8(truncatingIfNeeded: i) }
-        }
-        #expect(stride(from: 0, to: bytes, by: 4093).allSatisfy { copy[$0] == UInt8(truncatingIfNeeded: $0) })
+        #expect(stride(from: 0, to: bytes, by: 4093).allSatisfy { data[$0] == UInt8(truncatingIfNeeded: $0) })
     }
 }
