@@ -27,9 +27,11 @@ enum WrapperLayers {
         let context = LayerContext(layer: wrapped, call: c.call, inputs: [folded], weights: c.weights, builder: b,
                                    kerasVersion: c.kerasVersion)
         let outputs = try mapping(context)
-        guard outputs.count == 1, let y = outputs.first, y.rank >= 1 else {
+        guard outputs.count == 1, let reordered = outputs.first, reordered.rank >= 1 else {
             throw c.fail("the wrapped \(className) returns \(outputs.count) tensors; TimeDistributed needs exactly one")
         }
+        // A wrapped Flatten could hand back its features reordered; the unfolded output has Keras's order.
+        let y = Layout.kerasOrder(reordered, b)
         let shape = [x.shape[0], x.shape[1]] + y.shape.dropFirst()
         return [KerasTensor(name: b.op("Reshape", [y.name, unfoldedShape(x, y, b)]), shape: shape)]
     }
