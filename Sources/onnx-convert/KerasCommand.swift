@@ -70,17 +70,6 @@ struct KerasCommand: ParsableCommand {
         if let reference { try checkParity(converted, against: reference) }
     }
 
-    /// A float [N, D1…, C] tensor as [N, C, D1…].
-    static func channelsFirst(_ value: TensorValue) -> TensorValue? {
-        guard value.rank >= 3, let values = value.values(Float.self), let channels = value.shape.last else { return nil }
-        let batch = value.shape[0], spatial = value.shape.dropFirst().dropLast().reduce(1, *)
-        var out = [Float](repeating: 0, count: values.count)
-        for n in 0..<batch { for s in 0..<spatial { for c in 0..<channels {
-            out[(n * channels + c) * spatial + s] = values[(n * spatial + s) * channels + c]
-        } } }
-        return TensorValue(shape: [batch, channels] + value.shape.dropFirst().dropLast(), values: out)
-    }
-
     /// Runs the converted model on the recorded inputs; exit 1 when an output is off by more than the tolerance.
     private func checkParity(_ converted: Model, against reference: String) throws {
         guard let graph = converted.graph else { return }
@@ -90,11 +79,13 @@ struct KerasCommand: ParsableCommand {
         for tensor in bundle.inputs {
             var value = try reportingFailures(file: reference) { try TensorValue(tensor) }
             if inputsAsNchw.contains(tensor.name) {
-                // The recording holds Keras's channels-last input.
-                guard let flipped = Self.channelsFirst(value) else {
-                    throw CLIFailure(.parityFailure, "\(reference): input '\(tensor.name)' is not a float tensor of rank 3 or more")
+                // The recording holds Keras's channels-last input: [N, D1…, C] → [N, C, D1…].
+                guard value.rank >= 3 else {
+                    throw CLIFailure(.parityFailure, "\(reference): input '\(tensor.name)' has rank \(value.rank), not 3 or more")
                 }
-                value = flipped
+                value = try reportingFailures(file: reference) {
+                    try value.transposed(perm: [0, value.rank - 1] + Array(1..<(value.rank - 1)))
+                }
             }
             feeds[tensor.name] = .tensor(value)
         }

@@ -33,3 +33,9 @@ enum TransposeKernels {
         return try ShapeElements.transform(x, to: perm.map { x.shape[$0] }, gather)
     }
 }
+
+extension TensorValue {
+    /// The tensor with output axis i taken from axis perm[i] (the Transpose kernel's own code, for callers
+    /// outside a graph, such as a CLI adapting recorded inputs to a converted model's layout).
+    public func transposed(perm: [Int]) throws -> TensorValue { try TransposeKernels.transposed(self, perm: perm) }
+}
