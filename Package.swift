@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "onnx-convert", targets: ["onnx-convert"]),
+        .library(name: "Limits", targets: ["Limits"]),
         .library(name: "ONNX", targets: ["ONNX"]),
         .library(name: "NumPy", targets: ["NumPy"]),
         .library(name: "TensorIO", targets: ["TensorIO"]),
@@ -32,23 +33,25 @@ let package = Package(
         // glibc's mallopt, for the CLI's allocator tuning (part of libc; nothing to install).
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
+        // Checked shape arithmetic and the memory budget: every size read from a file goes through it.
+        .target(name: "Limits"),
         // The ONNX model: generated protobuf code, in-memory IR, load/save, op schemas, checker.
         .target(
             name: "ONNX",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["Limits", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Proto/onnx.proto", "Proto/onnx-data.proto"]),
         // Shared format readers.
         .target(
             name: "NumPy",
-            dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+            dependencies: ["Limits", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "Limits"]),
         // Tensor files and I/O bundles (.npy, .npz, .pb) as ONNX tensors.
         .target(name: "TensorIO", dependencies: ["ONNX", "NumPy"]),
         // Reference interpreter (BLAS binding for now; kernels come with the interpreter issue).
         .target(
             name: "Interpreter",
             dependencies: [
-                "ONNX",
+                "ONNX", "Limits",
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]),
         // Parity: comparisons, tolerances, conformance runs and reports.
@@ -56,18 +59,19 @@ let package = Package(
         // Keras frontend: .h5 / .keras / JSON readers, then a table of layer → ONNX mappings.
         .target(
             name: "KerasFrontend",
-            dependencies: ["ONNX", "HDF5", "Rewrite", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["ONNX", "HDF5", "Rewrite", "Limits", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Rewrite engine: rules, passes, target profiles.
         .target(name: "Rewrite", dependencies: ["ONNX"]),
         // The CLI.
         .executableTarget(
             name: "onnx-convert",
             dependencies: [
-                "ONNX", "TensorIO", "Rewrite", "Interpreter", "Parity", "NumPy", "KerasFrontend",
+                "ONNX", "TensorIO", "Rewrite", "Interpreter", "Parity", "NumPy", "KerasFrontend", "Limits",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .testTarget(name: "LimitsTests", dependencies: ["Limits"]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
         .testTarget(name: "NumPyTests", dependencies: ["NumPy"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "ONNX", "NumPy"]),
