@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "onnx-convert",
             dependencies: [
-                "ONNX", "TensorIO", "Rewrite", "Interpreter", "Parity", "NumPy", "KerasFrontend", "Limits",
+                "ONNX", "TensorIO", "Rewrite", "Interpreter", "Parity", "NumPy", "KerasFrontend", "Limits", "HDF5",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

@@ -1,4 +1,5 @@
 import Foundation
+import Limits
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,6 +14,8 @@ enum AtomicFile {
     static func write(to url: URL, _ produce: (URL) throws(NumPyError) -> Void) throws(NumPyError) {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        TemporaryFiles.process.register(temporary)
+        defer { TemporaryFiles.process.unregister(temporary) }
         do throws(NumPyError) {
             try produce(temporary)
             guard rename(temporary.path, url.path) == 0 else {

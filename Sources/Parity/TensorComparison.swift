@@ -29,10 +29,18 @@ public struct Comparison: Sendable, Equatable {
 public enum ValueComparison {
     /// max |actual − expected| / max |expected|: the converters' parity figure, one number per output that
     /// does not depend on the output's scale. nil when the values are not numeric tensors of one size.
+    /// NaN matches NaN and an infinity itself; one where the other has a number is an infinite error, so a
+    /// NaN output can never pass (`max()` over a list with NaN in it would have ignored it).
     public static func scaledError(_ actual: TensorValue, _ expected: TensorValue) -> Double? {
         guard let ours = actual.doubles(), let theirs = expected.doubles(), ours.count == theirs.count else { return nil }
-        let scale = max(theirs.map(abs).max() ?? 0, 1e-12)
-        return (zip(ours, theirs).map { abs($0 - $1) }.max() ?? 0) / scale
+        var scale = 0.0, worst = 0.0
+        for (x, y) in zip(ours, theirs) {
+            if y.isFinite { scale = max(scale, abs(y)) }
+            if x == y || (x.isNaN && y.isNaN) { continue }
+            let difference = abs(x - y)
+            worst = difference.isFinite ? max(worst, difference) : .infinity
+        }
+        return worst / max(scale, 1e-12)
     }
 
     public static func compare(_ actual: RuntimeValue, _ expected: RuntimeValue, tolerance: Tolerance = Tolerance()) -> Comparison {

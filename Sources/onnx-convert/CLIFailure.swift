@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import HDF5
 import NumPy
 import ONNX
+import Parity
 import TensorIO
 
 /// The process exit codes, as documented in `--help` and the README.
@@ -39,6 +41,14 @@ extension FormatError: NamesItsFile {
 }
 
 extension TensorIOError: NamesItsFile {
+    var namedFile: String { file }
+}
+
+extension ReferenceError: NamesItsFile {
+    var namedFile: String { file }
+}
+
+extension HDF5Error: NamesItsFile {
     var namedFile: String { file }
 }
 

@@ -11,6 +11,7 @@ struct InspectCommand: ParsableCommand {
     var model: String
 
     func run() throws {
+        try InputPath.checkReadable([model])
         let url = URL(fileURLWithPath: model)
         // External data is not read: its size is known from the references.
         let loaded = try reportingFailures(file: model) {

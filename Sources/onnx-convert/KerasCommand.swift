@@ -34,11 +34,9 @@ struct KerasCommand: ParsableCommand {
             help: "Inputs (Keras input layer names) to take channels-first, [N, C, H, W] instead of [N, H, W, C].")
     var inputsAsNchw: [String] = []
 
-    @Option(help: "An .io.npz of Keras inputs and outputs: check the converted model against it.")
-    var reference: String?
+    @OptionGroup var referenceOptions: ReferenceOptions
 
-    @Option(help: "Largest allowed max |error| / max |reference| per output, with --reference.")
-    var tolerance = 1e-4
+    @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
         guard KerasImportOptions.supportedOpsets.contains(opset) else {
@@ -49,10 +47,30 @@ struct KerasCommand: ParsableCommand {
 
     func run() throws {
         let start = DispatchTime.now().uptimeNanoseconds
+        let inputs = [model, weights, referenceOptions.reference].compactMap { $0 }
+        try output.checkWritable(notReplacing: inputs)
+        try InputPath.checkReadable(inputs)
         // A conv kernel is read in Keras's layout, permuted into a new buffer, and the first is freed: kept
         // in the heap, it takes the next layer's weights without fresh pages (a third of the system time).
         AllocatorTuning.keepFreedMemoryForReuse()
-        let (converted, summary) = try reportingFailures(file: model) { () throws -> (Model, KerasImportSummary) in
+        try memory.scoped {
+            let (converted, summary) = try convert()
+            try WrittenModelCheck.check(converted, producedFrom: model)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            // The reference is read, fitted and run before the model is written: a bad bundle leaves no
+            // output, while a parity failure (exit 1) still writes the model so that it can be inspected.
+            let report = try referenceOptions.prepare(for: converted, recordedBy: "keras")
+                .map { try $0.run(converted, about: model, adapt: channelsFirst) }
+            try reportingFailures(file: output.output) { _ = try ModelFile.save(converted, to: output.url) }
+            for warning in summary.warnings { print("warning: \(model): \(warning)") }
+            print("layers \(summary.layers), nodes \(summary.nodes), parameters \(summary.parameters), "
+                  + "transposes \(summary.transposes), \(String(format: "%.3f", seconds)) s → \(output.output)")
+            try report?.printAndCheck(reference: referenceOptions.reference ?? "")
+        }
+    }
+
+    private func convert() throws -> (Model, KerasImportSummary) {
+        try reportingFailures(file: model) { () throws -> (Model, KerasImportSummary) in
             do {
                 let file = try KerasModelFile.load(model: model, weights: weights)
                 return try file.convert(options: KerasImportOptions(opset: opset, batchSize: batchSize,
@@ -62,45 +80,14 @@ struct KerasCommand: ParsableCommand {
                 throw error
             }
         }
-        try reportingFailures(file: output.output) { _ = try ModelFile.save(converted, to: output.url) }
-        for warning in summary.warnings { FileHandle.standardError.write(Data("warning: \(model): \(warning)\n".utf8)) }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        print("layers \(summary.layers), nodes \(summary.nodes), parameters \(summary.parameters), "
-              + "transposes \(summary.transposes), \(String(format: "%.3f", seconds)) s → \(output.output)")
-        if let reference { try checkParity(converted, against: reference) }
     }
 
-    /// Runs the converted model on the recorded inputs; exit 1 when an output is off by more than the tolerance.
-    private func checkParity(_ converted: Model, against reference: String) throws {
-        guard let graph = converted.graph else { return }
-        let bundle = try reportingFailures(file: reference) { try IOBundle.read(from: URL(fileURLWithPath: reference), for: graph) }
-        let interpreter = try reportingFailures(file: output.output) { try Interpreter(model: converted) }
-        var feeds: [String: RuntimeValue] = [:]
-        for tensor in bundle.inputs {
-            var value = try reportingFailures(file: reference) { try TensorValue(tensor) }
-            if inputsAsNchw.contains(tensor.name) {
-                // The recording holds Keras's channels-last input: [N, D1…, C] → [N, C, D1…].
-                guard value.rank >= 3 else {
-                    throw CLIFailure(.parityFailure, "\(reference): input '\(tensor.name)' has rank \(value.rank), not 3 or more")
-                }
-                value = try reportingFailures(file: reference) {
-                    try value.transposed(perm: [0, value.rank - 1] + Array(1..<(value.rank - 1)))
-                }
-            }
-            feeds[tensor.name] = .tensor(value)
+    /// The recording holds Keras's channels-last inputs: those taken channels-first go [N, D1…, C] → [N, C, D1…].
+    private func channelsFirst(_ name: String, _ value: TensorValue) throws -> TensorValue {
+        guard inputsAsNchw.contains(name) else { return value }
+        guard value.rank >= 3 else {
+            throw CLIFailure(.badInput, "\(referenceOptions.reference ?? ""): input '\(name)' has rank \(value.rank), not 3 or more")
         }
-        let result = try reportingFailures(file: output.output) { try interpreter.run(feeds) }
-        var worst = 0.0
-        for (expected, (name, value)) in zip(bundle.outputs, result.outputs) {
-            guard let ours = value.tensor, let theirs = try? TensorValue(expected),
-                  let error = ValueComparison.scaledError(ours, theirs) else {
-                throw CLIFailure(.parityFailure, "\(reference): output '\(name)' does not match the recorded output's shape")
-            }
-            worst = max(worst, error)
-            print(String(format: "parity %@: max |error| / max |keras| = %.2e", name, error))
-        }
-        guard worst <= tolerance else {
-            throw CLIFailure(.parityFailure, "\(reference): error \(String(format: "%.2e", worst)) exceeds the tolerance \(tolerance)")
-        }
+        return try value.transposed(perm: [0, value.rank - 1] + Array(1..<(value.rank - 1)))
     }
 }

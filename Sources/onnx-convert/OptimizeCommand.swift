@@ -19,6 +19,8 @@ struct OptimizeCommand: ParsableCommand {
 
     @OptionGroup var externalData: ExternalDataOptions
 
+    @OptionGroup var memory: MemoryOptions
+
     func validate() throws {
         // An unknown rule is a bad option value, reported with the usage like the others.
         do {
@@ -35,10 +37,19 @@ struct OptimizeCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        try reportingFailures(file: model) {
+        try output.checkWritable(notReplacing: [model])
+        try InputPath.checkReadable([model])
+        // A location that is not a plain file name is refused by the writer, in its own words.
+        if externalData.externalData, let name = [externalData.externalDataLocation ?? output.url.lastPathComponent + ".data"]
+            .first(where: { !$0.contains("/") && $0 != "." && $0 != ".." }) {
+            try OutputPath.checkWritable(output.url.deletingLastPathComponent().appendingPathComponent(name).path,
+                                         notReplacing: [model])
+        }
+        try memory.scoped { try reportingFailures(file: model) {
             let selected = try RuleRegistry.standard.select(rules)
             let loaded = try ModelFile.load(URL(fileURLWithPath: model))
             let (rewritten, report) = try Rewriter(rules: selected).rewrite(loaded)
+            try WrittenModelCheck.check(rewritten, producedFrom: model, baseline: loaded)
             let policy: ModelFile.ExternalDataPolicy = externalData.externalData
                 ? .always(location: externalData.externalDataLocation, threshold: externalData.externalDataThreshold)
                 : .automatic
@@ -50,7 +61,7 @@ struct OptimizeCommand: ParsableCommand {
             }
             line += ") in \(String(format: "%.2f", Date().timeIntervalSince(started))) s"
             if !applied.isEmpty { line += "; rules: " + applied.joined(separator: ", ") }
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
+            print(line)
+        } }
     }
 }

@@ -39,14 +39,18 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Run every node on its own, without fusing Relu/Clip into the op before them (same outputs).")
     var noFusion = false
 
+    @OptionGroup var memory: MemoryOptions
+
     func validate() throws {
         guard repeatCount >= 1 else { throw ValidationError("--repeat must be at least 1") }
     }
 
     func run() throws {
+        if let output { try OutputPath.checkWritable(output, notReplacing: [model] + inputs) }
+        try InputPath.checkReadable([model] + inputs)
         AllocatorTuning.keepFreedMemoryForReuse()
         let url = URL(fileURLWithPath: model)
-        try reportingFailures(file: model) {
+        try memory.scoped { try reportingFailures(file: model) {
             let loaded = try ModelFile.load(url)
             let interpreter: Interpreter
             do {
@@ -73,7 +77,7 @@ struct RunCommand: ParsableCommand {
                 if let peak = PeakMemory.residentMiB() { print(String(format: "peak memory: %.0f MiB", peak)) }
             }
             try write(result)
-        }
+        } }
     }
 
     private func inputValues(for interpreter: Interpreter, graph: Graph?) throws -> [String: RuntimeValue] {
@@ -81,7 +85,8 @@ struct RunCommand: ParsableCommand {
         if inputs.isEmpty {
             var generator = RandomInputs(seed: seed)
             let made = try interpreter.inputs.map { ($0.name, try generator.value(for: $0)) }
-            FileHandle.standardError.write(Data("no --inputs: using seeded random inputs (seed \(seed)) for \(made.map(\.0).joined(separator: ", "))\n".utf8))
+            // A notice, not an error: stderr stays the one error line when the run then fails.
+            print("no --inputs: using seeded random inputs (seed \(seed)) for \(made.map(\.0).joined(separator: ", "))")
             return Dictionary(uniqueKeysWithValues: made.map { ($0.0, RuntimeValue.tensor($0.1)) })
         }
         let tensors = try TensorFiles.readInputs(inputs.map { URL(fileURLWithPath: $0) }, for: graph)
@@ -120,7 +125,7 @@ struct RunCommand: ParsableCommand {
             arrays.append((file, try NpyConversion.array(tensor.onnxTensor(name: name), file: file.path)))
         }
         if !widened.isEmpty {
-            FileHandle.standardError.write(Data("bfloat16 intermediates written as float32 (exact): \(widened.count)\n".utf8))
+            print("bfloat16 intermediates written as float32 (exact): \(widened.count)")
         }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (file, array) in arrays { try NpyFile.write(array, to: file) }

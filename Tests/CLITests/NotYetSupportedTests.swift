@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// The commands whose subsystems have not landed (the converters, parity): with plausible arguments they
+/// The commands whose subsystems have not landed (the converters): with plausible arguments they
 /// exit 2 with one line `error: <input>: … not yet supported …` and write nothing. A command leaves this
-/// list when its subsystem lands (`run`, `conformance` and `keras` have; their bad inputs are in BadInputTests and KerasCommandTests).
+/// list when its subsystem lands (`run`, `conformance`, `parity` and `keras` have; their bad inputs are in BadInputTests and KerasCommandTests).
 @Suite struct NotYetSupportedTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var command: String
@@ -18,7 +18,6 @@ import Testing
         Case(command: "torch", inputs: ["model.pt"], options: ["-o", "out.onnx"]),
         Case(command: "torch", inputs: ["model.pt2"], options: ["-o", "out.onnx"]),
         Case(command: "mxnet", inputs: ["resnet-symbol.json", "resnet-0000.params"], options: ["-o", "out.onnx"]),
-        Case(command: "parity", inputs: ["model.onnx", "reference.io.npz"], options: []),
     ]
 
     @Test("exit 2 and one 'not yet supported' line naming the input", arguments: cases)
@@ -37,13 +36,5 @@ import Testing
         #expect(result.stderr.hasPrefix("error: \(testCase.inputs[0]): "), "\(result)")
         #expect(result.stderr.contains("not yet supported"), "\(result)")
         #expect(Fixtures.contents(of: folder) == before, "\(result)")
-    }
-
-    @Test("with an absolute path, the error names that path")
-    func absolutePath() throws {
-        let model = Fixtures.model("cnn.onnx").path
-        let result = try CLI.run(["parity", model, "/nonexistent/reference.io.npz"])
-        #expect(result.exited(2), "\(result)")
-        #expect(result.stderrLines == ["error: \(model): parity checking is not yet supported by this build"], "\(result)")
     }
 }

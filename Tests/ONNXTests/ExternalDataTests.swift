@@ -208,6 +208,50 @@ import Testing
         #expect(error.message.contains("'bias'"), "\(error)")
     }
 
+    /// A folder holding the fixture's weights.data next to `entry` (a symlink or a FIFO) named `odd.data`.
+    private func folderWithOddEntry(_ make: (URL) throws -> Void) throws -> URL {
+        let folder = try Fixtures.temporaryDirectory()
+        try FileManager.default.copyItem(at: Fixtures.externalDirectory.appendingPathComponent("weights.data"),
+                                         to: folder.appendingPathComponent("weights.data"))
+        try make(folder.appendingPathComponent("odd.data"))
+        return folder
+    }
+
+    @Test("a symbolic link inside the folder that leads out of it is refused before it is read")
+    func symlinkOutOfTheFolder() throws {
+        let outside = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: outside) }
+        let secret = outside.appendingPathComponent("secret")
+        try Data(repeating: 7, count: 8360).write(to: secret)
+        let folder = try folderWithOddEntry { try FileManager.default.createSymbolicLink(at: $0, withDestinationURL: secret) }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try fixture(with: ["location": "odd.data", "offset": "8192", "length": "128"], for: "bias")
+        let error = try #require(throws: FormatError.self) {
+            try ModelFile.decode(data, source: "bad.onnx", baseDirectory: folder)
+        }
+        #expect(error.message == "tensor 'bias': external data location 'odd.data' leaves the model's folder (through a symbolic link)")
+    }
+
+    @Test("a symbolic link that stays inside the folder is followed")
+    func symlinkInsideTheFolder() throws {
+        let folder = try folderWithOddEntry { try FileManager.default.createSymbolicLink(atPath: $0.path, withDestinationPath: "weights.data") }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try fixture(with: ["location": "odd.data", "offset": "8192", "length": "128"], for: "bias")
+        let model = try ModelFile.decode(data, source: "ok.onnx", baseDirectory: folder)
+        #expect(try model.initializer("bias")?.floatValues() == Fixtures.externalBias)
+    }
+
+    @Test("a FIFO as external data is refused at once, not waited on")
+    func fifoIsNotOpened() throws {
+        let folder = try folderWithOddEntry { #expect(mkfifo($0.path, 0o600) == 0) }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try fixture(with: ["location": "odd.data", "offset": "0", "length": "4"], for: "bias")
+        let error = try #require(throws: FormatError.self) {
+            try ModelFile.decode(data, source: "bad.onnx", baseDirectory: folder)
+        }
+        #expect(error.message == "tensor 'bias': external data location 'odd.data' is not a regular file")
+    }
+
     @Test("a reference at the very end of the file is fine")
     func referenceAtEnd() throws {
         let data = try fixture(with: ["location": "weights.data", "offset": "8360", "length": "0"], for: "bias")

@@ -2,8 +2,10 @@
 ///
 /// It checks what can go wrong when graphs are built or rewritten — values used but never produced or
 /// produced twice, graph outputs nobody produces, missing opset imports, ops unknown at the imported opset
-/// (or removed), attributes unknown, missing or of the wrong type, and input/output counts outside the
-/// schema's range. Types and shapes are the interpreter's business, not the checker's.
+/// (or removed), attributes unknown, missing or of the wrong type, input/output counts outside the
+/// schema's range, and attribute values that no runtime can execute (`AttributeSemantics`: a perm that is
+/// no permutation, a zero stride, an axis beyond the input's rank where `RankInference` knows it). Types
+/// and shapes beyond that are the interpreter's business.
 public struct ModelChecker: Sendable {
     public let schemas: OpSchemaRegistry
 
@@ -14,7 +16,7 @@ public struct ModelChecker: Sendable {
         let functions = Set(model.functions.map { FunctionKey(domain: $0.domain, name: $0.name) })
         if let graph = model.graph {
             let scope = Scope(opsets: OpsetTable(model.opsetImports), functions: functions, inFunction: false)
-            checkGraph(graph, path: graph.name.isEmpty ? "main" : graph.name, outer: [], scope: scope, into: &problems)
+            checkGraph(graph, path: graph.name.isEmpty ? "main" : graph.name, outer: [], outerRanks: [:], scope: scope, into: &problems)
         } else if model.functions.isEmpty {
             problems.append(CheckProblem(graph: "model", node: nil, message: "model has no graph"))
         }
@@ -23,7 +25,7 @@ public struct ModelChecker: Sendable {
             let body = Graph(
                 name: function.name, nodes: function.nodes,
                 inputs: function.inputs.map { Value(name: $0) }, outputs: function.outputs.map { Value(name: $0) })
-            checkGraph(body, path: "function \(function.domain).\(function.name)", outer: [], scope: scope, into: &problems)
+            checkGraph(body, path: "function \(function.domain).\(function.name)", outer: [], outerRanks: [:], scope: scope, into: &problems)
         }
         return problems
     }
@@ -39,8 +41,10 @@ public struct ModelChecker: Sendable {
         var inFunction: Bool
     }
 
-    private func checkGraph(_ graph: Graph, path: String, outer: Set<String>, scope: Scope, into problems: inout [CheckProblem]) {
+    private func checkGraph(_ graph: Graph, path: String, outer: Set<String>, outerRanks: [String: Int], scope: Scope,
+                            into problems: inout [CheckProblem]) {
         var defined = outer
+        let ranks = RankInference(graph, outer: outerRanks)
         var producedHere = Set<String>()
         func define(_ name: String, what: String, node: String?) {
             guard !name.isEmpty else { return }
@@ -66,12 +70,12 @@ public struct ModelChecker: Sendable {
                     : "input '\(input)' is not produced by any node, graph input or initializer"
                 problems.append(CheckProblem(graph: path, node: node.label, message: message))
             }
-            checkNode(node, path: path, scope: scope, into: &problems)
+            checkNode(node, path: path, scope: scope, ranks: ranks, into: &problems)
             for attribute in node.attributes {
                 for (i, subgraph) in Self.graphs(in: attribute).enumerated() {
                     let suffix = Self.graphs(in: attribute).count > 1 ? "[\(i)]" : ""
                     checkGraph(subgraph, path: "\(path)/\(node.name.isEmpty ? node.opType : node.name):\(attribute.name)\(suffix)",
-                               outer: defined, scope: scope, into: &problems)
+                               outer: defined, outerRanks: ranks.ranks, scope: scope, into: &problems)
                 }
             }
             for output in node.outputs { define(output, what: "value", node: node.label) }
@@ -89,7 +93,7 @@ public struct ModelChecker: Sendable {
         }
     }
 
-    private func checkNode(_ node: Node, path: String, scope: Scope, into problems: inout [CheckProblem]) {
+    private func checkNode(_ node: Node, path: String, scope: Scope, ranks: RankInference, into problems: inout [CheckProblem]) {
         func report(_ message: String) {
             problems.append(CheckProblem(graph: path, node: node.label, message: message))
         }
@@ -123,6 +127,7 @@ public struct ModelChecker: Sendable {
         }
         checkCounts(node, schema: schema, report: report)
         checkAttributes(node, schema: schema, report: report)
+        for problem in AttributeSemantics.problems(node, rank: ranks.rank) { report(problem) }
     }
 
     private func checkCounts(_ node: Node, schema: OpSchema, report: (String) -> Void) {

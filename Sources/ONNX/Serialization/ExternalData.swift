@@ -41,15 +41,43 @@ struct ExternalDataReader {
         guard !location.hasPrefix("/"), !components.contains("..") else {
             throw FormatError(file: modelFile, "tensor '\(tensor)': external data location '\(location)' leaves the model's folder")
         }
-        let url = (base ?? URL(fileURLWithPath: ".")).appendingPathComponent(location).standardizedFileURL
+        let folder = (base ?? URL(fileURLWithPath: ".")).standardizedFileURL
+        let url = folder.appendingPathComponent(location).standardizedFileURL
         if let cached = mapped[url] { return cached }
+        try checkInside(folder, url, location: location, tensor: tensor)
         do {
             let file = try MappedFile(url)
             mapped[url] = file
             return file
-        } catch {
-            throw FormatError(file: modelFile, "tensor '\(tensor)': cannot read external data file '\(url.path)'")
+        } catch let error as FormatError {
+            throw FormatError(file: modelFile, "tensor '\(tensor)': external data file '\(location)': \(error.message)")
         }
+    }
+
+    /// A symbolic link inside the folder may point anywhere (`weights.data -> /etc/passwd`): the location
+    /// must still be inside the model's folder once every link is resolved, and be a regular file — a
+    /// FIFO or device would block or never end when opened and read.
+    private func checkInside(_ folder: URL, _ url: URL, location: String, tensor: String) throws {
+        guard let realFolder = Self.realPath(folder.path) else {
+            throw FormatError(file: modelFile, "tensor '\(tensor)': the model's folder cannot be resolved")
+        }
+        guard let realFile = Self.realPath(url.path) else {
+            throw FormatError(file: modelFile, "tensor '\(tensor)': external data file '\(location)' does not exist")
+        }
+        let prefix = realFolder.hasSuffix("/") ? realFolder : realFolder + "/"
+        guard realFile.hasPrefix(prefix) else {
+            throw FormatError(file: modelFile, "tensor '\(tensor)': external data location '\(location)' leaves the model's folder (through a symbolic link)")
+        }
+        var status = stat()
+        guard stat(realFile, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            throw FormatError(file: modelFile, "tensor '\(tensor)': external data location '\(location)' is not a regular file")
+        }
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }
 

@@ -18,7 +18,9 @@ final class MappedFile: @unchecked Sendable {
 
     init(_ url: URL) throws {
         self.url = url
-        let fd = open(url.path, O_RDONLY)
+        // Non-blocking, so that a FIFO given as a model or data file fails the regular-file check below
+        // instead of waiting forever for a writer.
+        let fd = open(url.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw FormatError(file: url.path, "cannot read file") }
         defer { close(fd) }
         var info = stat()

@@ -1,4 +1,5 @@
 import Foundation
+import Limits
 
 /// Output files written beside their destination under temporary names and renamed into place together,
 /// so a failed run leaves no partial output (and no temporary file) behind.
@@ -12,6 +13,7 @@ public final class StagedFiles {
         let temp = destination.deletingLastPathComponent()
             .appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
         pending.append((temp, destination))
+        TemporaryFiles.process.register(temp)
         return temp
     }
 
@@ -22,9 +24,9 @@ public final class StagedFiles {
         var moved: [(final: URL, replaced: URL?)] = []
         for (temp, final) in pending {
             // Keep the file being replaced, as a second link, until every file is in place.
-            var replaced: URL? = final.deletingLastPathComponent()
+            let keep = final.deletingLastPathComponent()
                 .appendingPathComponent(".\(final.lastPathComponent).\(UUID().uuidString.prefix(8)).old")
-            if link(final.path, replaced!.path) != 0 { replaced = nil }
+            let replaced: URL? = link(final.path, keep.path) == 0 ? keep : nil
             guard rename(temp.path, final.path) == 0 else {
                 if let replaced { unlink(replaced.path) }
                 for (final, replaced) in moved.reversed() {
@@ -35,12 +37,16 @@ public final class StagedFiles {
             moved.append((final, replaced))
         }
         for case let (_, replaced?) in moved { unlink(replaced.path) }
+        for (temp, _) in pending { TemporaryFiles.process.unregister(temp) }
         pending.removeAll()
     }
 
     /// Removes staged files not committed.
     public func discard() {
-        for (temp, _) in pending { try? FileManager.default.removeItem(at: temp) }
+        for (temp, _) in pending {
+            try? FileManager.default.removeItem(at: temp)
+            TemporaryFiles.process.unregister(temp)
+        }
         pending.removeAll()
     }
 }
