@@ -5,7 +5,7 @@ SWIFT ?= swift
 TOOL := .build/release/onnx-convert
 DEMO_MODEL := testdata/onnx/cnn.onnx
 
-.PHONY: deps build release test demo bench roundtrip conformance docs clean
+.PHONY: deps build release test demo bench roundtrip conformance docs fuzz clean
 
 deps:
 	@scripts/install-deps
@@ -39,6 +39,12 @@ bench: release
 	"$$(scripts/python-env.sh onnx converters/onnx/requirements.txt)" bench/io_bench.py $(TOOL)
 	scripts/latency-bench.sh $(TOOL)
 	python3 bench/keras_convert_bench.py $(TOOL)
+
+# Every reader's libFuzzer target for SECONDS each (default 60), seeded from testdata/; fails on any
+# crash, hang or allocation over the budget (scripts/fuzz.sh; findings in .cache/fuzz/findings).
+SECONDS ?= 60
+fuzz: deps
+	scripts/fuzz.sh $(SECONDS)
 
 # Pages generated from the registries (a test fails when they are stale).
 docs: release

@@ -83,3 +83,21 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["onnx-convert", "ONNX", "NumPy"]),
     ]
 )
+
+// libFuzzer targets, one per reader (Fuzz/<Target>/main.swift calls libFuzzer's driver): only with
+// ONNX_CONVERT_FUZZ=1, as `make fuzz` builds them with -sanitize=fuzzer,address into .build-fuzz; an
+// ordinary build has no libFuzzer to link them with.
+if Context.environment["ONNX_CONVERT_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzNpy", ["NumPy", "Limits"]),
+        ("FuzzNpz", ["NumPy", "Limits"]),
+        ("FuzzTensorProto", ["TensorIO", "Interpreter", "Limits"]),
+        ("FuzzONNX", ["ONNX", "Interpreter", "Limits"]),
+    ]
+    package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+    for target in fuzzTargets {
+        package.targets.append(.executableTarget(name: target.name, dependencies: target.dependencies + ["CLibFuzzer"],
+                                                 path: "Fuzz/\(target.name)"))
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+    }
+}

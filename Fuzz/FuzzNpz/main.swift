@@ -1,0 +1,18 @@
+// libFuzzer target: any bytes as an .npz archive (stored and deflated members). Built only by `make fuzz`.
+import CLibFuzzer
+import Foundation
+import Limits
+import NumPy
+
+func fuzzNpz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let data = start.map { Data(bytes: $0, count: count) } ?? Data()
+    MemoryBudget.$current.withValue(MemoryBudget(bytes: 1 << 30)) {
+        _ = try? NpzArchive.decode(data, source: "fuzz.npz")
+    }
+    return 0
+}
+
+// Two variables: one tuple passed twice inout would be an exclusivity violation.
+var argumentCount = CommandLine.argc
+var argumentValues: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argumentCount, &argumentValues, fuzzNpz))

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs every libFuzzer target (Fuzz/<Target>) for SECONDS each, seeded from testdata/, with an address
+# sanitizer, a 10 s per-input time limit (a hang), and an allocation limit of 2 GiB against the targets'
+# 1 GiB memory budget (an allocation past the budget is a finding). Leaks are not findings: Foundation
+# itself leaks a path buffer per opened archive. Findings are written to
+# .cache/fuzz/findings/<Target>/; the script fails when there is any, printing one line per finding.
+# Usage: scripts/fuzz.sh [SECONDS] [TARGET…]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+all_targets=(FuzzNpy FuzzNpz FuzzTensorProto FuzzONNX)
+targets=("${@:-${all_targets[@]}}")
+[ $# -eq 0 ] && targets=("${all_targets[@]}")
+
+scratch=.build-fuzz
+# gold stops with an internal error on the sanitizer runtimes, so the targets are linked by lld. One
+# product per build: SwiftPM keeps only the last --product it is given.
+flags=(-c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld)
+for target in "${targets[@]}"; do
+  ONNX_CONVERT_FUZZ=1 swift build "${flags[@]}" --product "$target" >&2
+done
+bin=$(ONNX_CONVERT_FUZZ=1 swift build "${flags[@]}" --show-bin-path)
+
+work=.cache/fuzz
+mkdir -p "$work"
+external=$work/external
+mkdir -p "$external"
+cp testdata/onnx/external/weights.data "$external/"
+export FUZZ_EXTERNAL_DIR=$PWD/$external
+# A finding is reported by libFuzzer and ASan; the Swift runtime's backtracer would only add noise.
+export SWIFT_BACKTRACE=enable=no
+export ASAN_OPTIONS=detect_leaks=0
+
+seed() {  # seed TARGET FILES…: copies the files into the target's corpus (kept between runs)
+  local corpus=$work/corpus/$1
+  shift
+  mkdir -p "$corpus"
+  for file in "$@"; do cp -n "$file" "$corpus/$(echo "$file" | tr '/' '_')"; done
+}
+seed FuzzNpy testdata/numpy/*.npy
+seed FuzzNpz testdata/numpy/*.npz testdata/keras/k2/cnn.io.npz testdata/keras/k3/mlp.io.npz
+seed FuzzTensorProto $(find testdata/tensors -name '*.pb')
+seed FuzzONNX testdata/onnx/*.onnx testdata/onnx/external/model.onnx
+
+failures=0
+for target in "${targets[@]}"; do
+  findings=$work/findings/$target
+  mkdir -p "$findings"
+  log=$work/$target.log
+  set +e
+  "$bin/$target" "$work/corpus/$target" -max_total_time="$seconds" -timeout=10 -malloc_limit_mb=2048 \
+    -rss_limit_mb=4096 -detect_leaks=0 -artifact_prefix="$findings/" -print_final_stats=1 > "$log" 2>&1
+  status=$?
+  set -e
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+  found=$(find "$findings" -type f | wc -l)
+  echo "$target: ${seconds} s, $runs executions, exit $status, $found finding(s)"
+  if [ "$status" -ne 0 ] || [ "$found" -ne 0 ]; then
+    failures=$((failures + 1))
+    find "$findings" -type f | sed 's/^/  finding: /'
+    grep -m3 -E 'ERROR|SUMMARY|Fatal error' "$log" | sed 's/^/  /' || true
+  fi
+done
+[ "$failures" -eq 0 ]
