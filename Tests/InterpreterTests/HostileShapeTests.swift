@@ -247,6 +247,22 @@ import Testing
         }
     }
 
+    @Test func loopWithAHugeTripCountStopsAtTheBudget() {
+        // body(i, cond, v) -> (cond, v, v): every iteration stacks another 4 KiB scan slice.
+        let body = ControlTestSupport.identityGraph(inputs: ["i", "cin", "v"], wiring: [("cout", "cin"), ("vout", "v"), ("scan", "v")])
+        let v = Self.floats([1024])
+        let message = MemoryBudget.$current.withValue(MemoryBudget(bytes: 1 << 20)) { () -> String? in
+            do {
+                _ = try ControlTestSupport.run("Loop", opset: 13, inputs: [.tensor(.scalar(Self.huge)), nil, .tensor(v)],
+                                               outputs: 2, attributes: [ControlTestSupport.graph("body", body)])
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message == "Loop: scan outputs after 129 iterations need 1.0 MiB, over the memory budget of 1.0 MiB (--max-memory)")
+    }
+
     // MARK: - Tensors that disagree with themselves
 
     @Test func constantWhoseDimsOverflowOrDisagreeWithItsData() {
