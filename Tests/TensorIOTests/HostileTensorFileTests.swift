@@ -1,4 +1,5 @@
 import Foundation
+import Limits
 import Testing
 import NumPy
 import ONNX
@@ -35,5 +36,24 @@ import ONNX
     @Test func missingNpzIsStillReportedAsMissing() throws {
         let url = URL(fileURLWithPath: "/nonexistent-\(UUID().uuidString).npz")
         #expect(try message(reading: url)?.contains("no such file") == true)
+    }
+}
+
+extension HostileTensorFileTests {
+    /// A `.pb` larger than the budget is refused before it is read.
+    @Test func tensorProtoFileOverTheBudget() throws {
+        let url = Fixtures.cnnTestDataSet.appendingPathComponent("input_0.pb")
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber).intValue
+        let message = MemoryBudget.$current.withValue(MemoryBudget(bytes: size - 1)) { () -> String? in
+            do {
+                _ = try TensorProtoFile.read(from: url)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message?.hasPrefix("\(url.path): file of ") == true && message?.contains("over the memory budget") == true,
+                "\(message ?? "no error")")
+        #expect(throws: Never.self) { try TensorProtoFile.read(from: url) }
     }
 }
