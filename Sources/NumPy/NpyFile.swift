@@ -1,4 +1,5 @@
 import Foundation
+import Limits
 
 /// Reading and writing single arrays in numpy's `.npy` format (versions 1.0, 2.0, 3.0).
 ///
@@ -6,6 +7,13 @@ import Foundation
 /// Writing produces what `np.save` would: version 1.0 unless the header needs 2.0, data 64-byte aligned.
 public enum NpyFile {
     public static func read(from url: URL) throws(NumPyError) -> NpyArray {
+        // The whole file is read into memory: check its size first.
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+        let budget = MemoryBudget.current
+        guard size <= budget.bytes else {
+            throw NumPyError(source: url.path, reason: .overBudget(
+                "file of \(MemoryBudget.format(size)), over the memory budget of \(budget) (--max-memory)"))
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -26,6 +34,12 @@ public enum NpyFile {
         let raw = data.dropFirst(dataOffset).prefix(byteCount)
         guard raw.count == byteCount else {
             throw NumPyError(source: source, reason: .truncatedData(expected: byteCount, got: raw.count))
+        }
+        // The data is copied (and maybe reordered) once more below.
+        let budget = MemoryBudget.current
+        guard byteCount <= budget.bytes else {
+            throw NumPyError(source: source, reason: .overBudget(
+                "shape \(header.shape) needs \(MemoryBudget.format(byteCount)), over the memory budget of \(budget) (--max-memory)"))
         }
         // Copying rebases the slice to index 0, which users of `NpyArray.data` will assume.
         var bytes = Data(raw)

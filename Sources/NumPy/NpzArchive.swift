@@ -1,4 +1,5 @@
 import Foundation
+import Limits
 import ZIPFoundation
 
 /// numpy's `.npz`: a zip archive of `.npy` files, one per array, named `<name>.npy`. `np.savez` stores
@@ -30,7 +31,13 @@ public enum NpzArchive {
     }
 
     private static func read(from url: URL, source: String) throws(NumPyError) -> [Entry] {
-        guard FileManager.default.isReadableFile(atPath: url.path), let tail = ZipDirectory.tail(of: url) else {
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            throw NumPyError(source: source, reason: .io("cannot read: no such file, or not readable"))
+        }
+        // An empty file is there and readable; say so rather than "no such file".
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue
+        if size == 0 { throw NumPyError(source: source, reason: .notZipArchive("empty file, 0 bytes")) }
+        guard let tail = ZipDirectory.tail(of: url) else {
             throw NumPyError(source: source, reason: .io("cannot read: no such file, or not readable"))
         }
         let archive: Archive
@@ -78,6 +85,7 @@ public enum NpzArchive {
             throw NumPyError(source: source, reason: .notZipArchive(
                 "directory lists \(statedCount) entries but only \(members.count) are readable"))
         }
+        guard !members.isEmpty else { throw NumPyError(source: source, reason: .noArrays) }
         var result: [Entry] = []
         for member in members {
             let path = member.path
@@ -98,14 +106,20 @@ public enum NpzArchive {
         let corrupt = { (detail: String) in
             NumPyError(source: source, reason: .corruptEntry(name: member.path, detail: detail))
         }
-        let stated = member.uncompressedSize
+        let stated = try checkStatedSize(member, source: source)
         var bytes = Data()
+        var headerChecked = false
         let checksum: CRC32
         do {
             checksum = try archive.extract(member) { chunk in
                 // Stop a member that inflates past its stated size before it fills memory.
-                guard UInt64(bytes.count + chunk.count) <= stated else { throw corrupt("larger than its stated size") }
+                guard bytes.count + chunk.count <= stated else { throw corrupt("larger than its stated size") }
                 bytes.append(chunk)
+                // As soon as the .npy header is in, hold it against the stated size: a header that
+                // declares more data than the member holds ends the extraction here.
+                if !headerChecked {
+                    headerChecked = try checkHeader(bytes, stated: stated, member: member.path, source: source)
+                }
             }
         } catch {
             throw error as? NumPyError ?? corrupt("\(error)")
@@ -113,6 +127,54 @@ public enum NpzArchive {
         guard UInt64(bytes.count) == stated else { throw corrupt("\(bytes.count) of \(stated) bytes present") }
         guard checksum == member.checksum else { throw corrupt("CRC-32 mismatch") }
         return bytes
+    }
+
+    /// Most bytes one deflated byte can inflate to: deflate's limit is about 1032:1; the slack covers
+    /// tiny members, whose headers weigh more than their data.
+    static let maximumInflation = 1100
+    static let inflationSlack = 4096
+
+    /// The member's stated uncompressed size, checked before anything is inflated: against what its
+    /// compressed size can produce and against the memory budget in force.
+    private static func checkStatedSize(_ member: ZIPFoundation.Entry, source: String) throws(NumPyError) -> Int {
+        let stated = member.uncompressedSize, compressed = member.compressedSize
+        let corrupt = { (detail: String) in
+            NumPyError(source: source, reason: .corruptEntry(name: member.path, detail: detail))
+        }
+        let (reachable, overflow) = compressed.multipliedReportingOverflow(by: UInt64(maximumInflation))
+        guard stated <= UInt64(Int.max), overflow || stated <= reachable + UInt64(inflationSlack) else {
+            throw corrupt("states \(stated) bytes uncompressed from \(compressed) compressed bytes, more than deflate can produce")
+        }
+        let budget = MemoryBudget.current
+        guard Int(stated) <= budget.bytes else {
+            throw NumPyError(source: source, reason: .overBudget(
+                "entry '\(member.path)' declares \(MemoryBudget.format(Int(stated))) uncompressed, "
+                + "over the memory budget of \(budget) (--max-memory)"))
+        }
+        return Int(stated)
+    }
+
+    /// Whether the `.npy` header at the start of `bytes` has been looked at (false: not all of it is in
+    /// yet); throws when it declares more bytes than the member states, or a shape that cannot be counted.
+    private static func checkHeader(_ bytes: Data, stated: Int, member: String, source: String) throws(NumPyError) -> Bool {
+        let header: NpyHeader, dataOffset: Int
+        do {
+            (header, dataOffset) = try NpyHeader.read(from: bytes, source: "\(source)/\(member)")
+        } catch {
+            // Incomplete: look again when more is in. Malformed: the CRC check and `NpyFile.decode`
+            // report it once the member is whole (a damaged member is a CRC error first).
+            if case .truncatedHeader = error.reason, bytes.count < stated { return false }
+            return true
+        }
+        let declared = NpyArray(dtype: header.dtype, shape: header.shape, data: Data()).byteCount
+        guard let declared, case let (total, overflow) = declared.addingReportingOverflow(dataOffset), !overflow else {
+            throw NumPyError(source: "\(source)/\(member)", reason: .malformedHeader("shape \(header.shape) is too large"))
+        }
+        guard total <= stated else {
+            throw NumPyError(source: source, reason: .corruptEntry(
+                name: member, detail: "its .npy header declares shape \(header.shape) (\(total) bytes), the entry holds \(stated)"))
+        }
+        return true
     }
 
     // MARK: - Writing

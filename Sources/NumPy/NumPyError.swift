@@ -23,8 +23,13 @@ public struct NumPyError: Error, CustomStringConvertible, Equatable, Sendable {
         case notZipArchive(String)
         /// An `.npz` member whose name does not end in `.npy`.
         case entryNotNpy(String)
-        /// An `.npz` member that cannot be extracted intact (bad CRC, short data, bad compression).
+        /// An `.npz` member that cannot be extracted intact (bad CRC, short data, bad compression), or
+        /// whose stated sizes contradict each other or its `.npy` header.
         case corruptEntry(name: String, detail: String)
+        /// A zip archive without any member: `np.savez()` of nothing, or a damaged directory.
+        case noArrays
+        /// Data that would take more memory than the budget in force (`MemoryBudget.current`).
+        case overBudget(String)
         /// The file system refused a read, write or rename.
         case io(String)
     }
@@ -71,6 +76,10 @@ extension NumPyError.Reason {
             return "entry '\(name)' is not .npy"
         case .corruptEntry(let name, let detail):
             return "entry '\(name)' is corrupt: \(detail)"
+        case .noArrays:
+            return "the archive holds no arrays"
+        case .overBudget(let detail):
+            return detail
         case .io(let detail):
             return detail
         }

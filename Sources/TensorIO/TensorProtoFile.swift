@@ -1,9 +1,16 @@
 import Foundation
+import Limits
 import ONNX
 
 /// Single `TensorProto` files (`input_0.pb`, as in onnx's backend test data).
 public enum TensorProtoFile {
     public static func read(from url: URL) throws -> Tensor {
+        // The whole file is read, then parsed into a second copy: check its size first.
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.intValue ?? 0
+        let budget = MemoryBudget.current
+        guard size <= budget.bytes else {
+            throw TensorIOError(file: url.path, "file of \(MemoryBudget.format(size)), over the memory budget of \(budget) (--max-memory)")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)

@@ -65,11 +65,35 @@ struct InputValidation {
             guard case .tensor(let tensor) = value else {
                 throw InterpreterError.inputTypeMismatch(input: input.name, expected: "a tensor", got: value.kindDescription)
             }
+            try Self.checkStorage(tensor, input: input.name)
             if let elementType, elementType != tensor.dataType {
                 throw InterpreterError.inputTypeMismatch(input: input.name, expected: "\(elementType)", got: "\(tensor.dataType)")
             }
             guard let shape else { continue }
             try checkShape(tensor.shape, against: shape, input: input.name, symbols: &symbols)
+        }
+    }
+
+    /// A tensor built by a caller can disagree with itself: its shape must be countable and match the
+    /// elements it holds, or kernels index past them.
+    static func checkStorage(_ tensor: TensorValue, input: String) throws {
+        let count: Int
+        do {
+            count = try ShapeMath.checkedCount(tensor.shape, of: tensor.dataType, what: "")
+        } catch {
+            throw InterpreterError.badTensor(name: input, reason: "\(error)")
+        }
+        if case .bytes(let bytes) = tensor.storage {
+            // Packed types: compare bytes, as raw_data holds them.
+            let needed = tensor.dataType.byteCount(elements: count)
+            guard bytes.count == needed else {
+                throw InterpreterError.badTensor(name: input, reason: "shape \(tensor.shape) needs \(needed) bytes, it holds \(bytes.count)")
+            }
+            return
+        }
+        let held = ShapeElements.elementCount(tensor)
+        guard held == count else {
+            throw InterpreterError.badTensor(name: input, reason: "shape \(tensor.shape) needs \(count) elements, it holds \(held)")
         }
     }
 

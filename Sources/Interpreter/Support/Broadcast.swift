@@ -1,6 +1,8 @@
 /// Numpy-style (multidirectional) broadcasting, as ONNX specifies it.
 public enum Broadcast {
-    /// The broadcast shape of several shapes, or an error naming them.
+    /// The broadcast shape of several shapes, or an error naming them. The result is checked
+    /// (`ShapeMath.checkedCount`, at one byte per element; callers that know the element type check the
+    /// bytes): [N, 1] and [1, N] ask for N² elements from two tiny inputs.
     public static func shape(_ shapes: [[Int]]) throws -> [Int] {
         let rank = shapes.map(\.count).max() ?? 0
         var result = [Int](repeating: 1, count: rank)
@@ -15,6 +17,7 @@ public enum Broadcast {
                 result[offset + i] = size
             }
         }
+        try ShapeMath.checkedCount(result, of: "broadcast shape")
         return result
     }
 
@@ -36,7 +39,7 @@ public enum Broadcast {
     ) throws -> (values: [R], shape: [Int]) {
         if aShape == bShape { return (zip(a, b).map(op), aShape) }
         let shape = try self.shape([aShape, bShape])
-        let count = shape.reduce(1, *)
+        let count = try ShapeMath.checkedCount(shape, elementSize: MemoryLayout<R>.stride)
         if b.count == 1, a.count == count, let scalar = b.first { return (a.map { op($0, scalar) }, shape) }
         if a.count == 1, b.count == count, let scalar = a.first { return (b.map { op(scalar, $0) }, shape) }
         let sa = strides(of: aShape, broadcastTo: shape), sb = strides(of: bShape, broadcastTo: shape)

@@ -11,6 +11,12 @@ extension TensorValue {
             throw InterpreterError.badTensor(name: tensor.name, reason: "invalid dims \(tensor.dims)")
         }
         let shape = tensor.dims.map { Int($0) }
+        // An empty tensor can still declare [2^62, 4, 0]; kernels take partial products of a shape.
+        do {
+            try ShapeMath.checkedCount(shape, of: dataType, what: "")
+        } catch {
+            throw InterpreterError.badTensor(name: tensor.name, reason: "\(error)")
+        }
         if dataType == .string {
             guard case .strings(let values) = tensor.storage, values.count == count else {
                 if case .none = tensor.storage, count == 0 {

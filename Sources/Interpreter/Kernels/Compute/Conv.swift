@@ -53,6 +53,7 @@ struct ConvKernel: Kernel, ActivationFusing {
         if let b, b.count != w.shape[0] { throw KernelError("Conv: B has \(b.count) values for \(w.shape[0]) output channels") }
         let geometry = try SpatialGeometry.conv(input: Array(x.shape[2...]), kernel: kernel, spatial)
         let shape = [x.shape[0], w.shape[0]] + geometry.output
+        try ShapeMath.checkedCount(shape, of: x.dataType)
         let problem = ConvProblem(x: x.shape, m: w.shape[0], group: group, geometry: geometry)
         if x.dataType == .double {
             let y = try compute(Double.self, x, w, b, problem, activation: nil)

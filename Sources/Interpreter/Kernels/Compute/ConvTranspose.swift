@@ -35,6 +35,7 @@ struct ConvTransposeKernel: Kernel {
         if let b, b.count != m { throw KernelError("ConvTranspose: B has \(b.count) values for \(m) output channels") }
         let geometry = try resolve(input: Array(x.shape[2...]), kernel: Array(w.shape[2...]))
         let shape = [x.shape[0], m] + geometry.input
+        try ShapeMath.checkedCount(shape, of: x.dataType)
         if x.dataType == .double {
             return [.tensor(Double.tensor(.double, shape: shape, values: try compute(Double.self, x, w, b, geometry)))]
         }
@@ -61,16 +62,18 @@ struct ConvTransposeKernel: Kernel {
                 throw KernelError("ConvTranspose: output_shape \(outputShape) has fewer than \(r) spatial sizes")
             }
             requested = Array(outputShape.suffix(r))
+            try ShapeMath.checkedCount(outputShape, of: "ConvTranspose output_shape")
         }
         var begin = [Int](repeating: 0, count: r), ySize = [Int](repeating: 0, count: r)
         var natural = [Int](repeating: 0, count: r)
         for i in 0..<r {
-            let window = (kernel[i] - 1) * dilations[i] + 1
-            natural[i] = strides[i] * (xSize[i] - 1) + outPad[i] + window
+            let window = try SpatialGeometry.dilatedWindow(kernel[i], dilations[i])
+            let span = try ShapeMath.multiply(strides[i], xSize[i] - 1, "strides")
+            natural[i] = try ShapeMath.add(try ShapeMath.add(span, outPad[i], "output_padding"), window, "dilations")
         }
         let same = spatial.autoPad == .sameUpper || spatial.autoPad == .sameLower
         if spatial.pads == nil && same {
-            let target: [Int] = requested ?? zip(xSize, strides).map { $0 * $1 }
+            let target: [Int] = try requested ?? zip(xSize, strides).map { try ShapeMath.multiply($0, $1, "strides") }
             for i in 0..<r {
                 let total = natural[i] - target[i]
                 let half = SpatialGeometry.floorDiv(total, 2)
@@ -81,11 +84,12 @@ struct ConvTransposeKernel: Kernel {
             let pads = try spatial.explicitPads(rank: r)
             for i in 0..<r {
                 begin[i] = pads.begin[i]
-                let full: Int = natural[i] - pads.begin[i] - pads.end[i]
+                let full: Int = natural[i] - (try ShapeMath.add(pads.begin[i], pads.end[i], "pads"))
                 ySize[i] = requested?[i] ?? full
             }
         }
         guard ySize.allSatisfy({ $0 >= 0 }) else { throw KernelError("ConvTranspose: negative output size \(ySize)") }
+        try ShapeMath.checkedCount(ySize, of: "ConvTranspose output")
         return SpatialGeometry(input: ySize, kernel: kernel, output: xSize, strides: strides,
                                dilations: dilations, padBegin: begin)
     }

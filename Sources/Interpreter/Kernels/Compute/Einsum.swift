@@ -6,6 +6,7 @@
 // batch×K×N and multiplied through BLAS; anything else is a loop over output × summed labels with strides
 // (repeated labels add their strides; broadcast axes have stride 0).
 
+import Limits
 import ONNX
 
 enum EinsumKernels {
@@ -71,6 +72,13 @@ struct EinsumKernel: Kernel {
         }
         let plan = try makePlan(tensors.map(\.shape))
         let shape = plan.outputLabels.map { plan.sizes[$0] ?? 1 }
+        // Labels of different operands combine ([M, 0] and [0, N] ask for M×N): check the output, and
+        // the summed extent, which the contraction loops over for each output element.
+        try ShapeMath.checkedCount(shape, elementSize: max(ShapeMath.elementSize(of: tensors[0].dataType), 4), of: "Einsum output")
+        let extent = (shape + plan.summedLabels.map { plan.sizes[$0] ?? 1 }).filter { $0 != 0 }
+        guard ShapeArithmetic.product(extent) != nil else {
+            throw KernelError("Einsum: the output \(shape) times the summed sizes does not fit in an Int")
+        }
         if first.dataType == .double {
             let values = try tensors.map { try Double.values(of: $0) }
             let y = try matmul(values, tensors.map(\.shape), plan) ?? contract(values, plan)
@@ -173,10 +181,11 @@ struct EinsumKernel: Kernel {
         let mLabels = out.filter { setA.contains($0) && !setB.contains($0) }
         let nLabels = out.filter { setB.contains($0) && !setA.contains($0) }
         let kLabels = plan.summedLabels.filter { !setOut.contains($0) }
-        let size = { (labels: [Int]) in labels.reduce(1) { $0 * (plan.sizes[$1] ?? 1) } }
-        let (bs, m, n, k) = (size(batch), size(mLabels), size(nLabels), size(kLabels))
+        let size = { (labels: [Int]) throws in try ShapeMath.checkedCount(labels.map { plan.sizes[$0] ?? 1 }) }
+        let (bs, m, n, k) = (try size(batch), try size(mLabels), try size(nLabels), try size(kLabels))
         let a = Self.permute(operands[0], shapes[0], la.map { (batch + mLabels + kLabels).firstIndex(of: $0) ?? 0 })
         let b = Self.permute(operands[1], shapes[1], lb.map { (batch + kLabels + nLabels).firstIndex(of: $0) ?? 0 })
+        // Labels of two operands combine: [M, 0] and [0, N] ask for M×N.
         var c = [T](repeating: 0, count: bs * m * n)
         if k > 0 && !c.isEmpty {
             a.withUnsafeBufferPointer { pa in

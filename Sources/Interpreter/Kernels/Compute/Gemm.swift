@@ -27,6 +27,8 @@ struct GemmKernel: Kernel {
         let m = transA ? a.shape[1] : a.shape[0], k = transA ? a.shape[0] : a.shape[1]
         let kb = transB ? b.shape[1] : b.shape[0], n = transB ? b.shape[0] : b.shape[1]
         guard k == kb else { throw KernelError("Gemm: inner dimensions differ: op(A) is \(m)×\(k), op(B) is \(kb)×\(n)") }
+        // With k = 0 two empty operands ask for an m×n output.
+        try ShapeMath.checkedCount([m, n], of: a.dataType, what: "Gemm output")
         if let c {
             guard c.rank <= 2, (try? Broadcast.shape([c.shape, [m, n]])) == [m, n] else {
                 throw KernelError("Gemm: C of shape \(c.shape) does not broadcast to [\(m), \(n)]")

@@ -40,7 +40,10 @@ struct MatMulGeometry {
         if aShape.count > 1 { out.append(m) }
         if bShape.count > 1 { out.append(n) }
         outputShape = out
-        let batches = batchShape.reduce(1, *)
+        // With k = 0, [M, 0] × [0, N] asks for M×N elements from empty operands. The element type is
+        // not known here; four bytes is the smallest MatMul computes in (float32, int32 accumulators).
+        try ShapeMath.checkedCount(out, elementSize: 4, of: "\(op) output")
+        let batches = try ShapeMath.checkedCount(batchShape)
         let sa = Broadcast.strides(of: aBatch, broadcastTo: batchShape)
         let sb = Broadcast.strides(of: bBatch, broadcastTo: batchShape)
         var ao = [Int](repeating: 0, count: batches), bo = [Int](repeating: 0, count: batches)

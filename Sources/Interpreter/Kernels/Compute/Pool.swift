@@ -152,6 +152,7 @@ struct PoolKernel: Kernel {
         let windows = PoolWindows(g, padEnd: padEnd, columnMajor: storageOrder == 1)
         let planes = x.shape[0] * x.shape[1]
         let shape = Array(x.shape[0..<2]) + g.output
+        try ShapeMath.checkedCount(shape, of: x.dataType)
         switch kind {
         case .max:
             let indices: [Int64]

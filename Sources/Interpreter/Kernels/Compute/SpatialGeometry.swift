@@ -75,24 +75,33 @@ struct SpatialGeometry: Sendable {
         var output = [Int](repeating: 0, count: r), begin = [Int](repeating: 0, count: r)
         let explicit = try attributes.explicitPads(rank: r)
         for i in 0..<r {
-            let window = (kernel[i] - 1) * dilations[i] + 1
+            let window = try dilatedWindow(kernel[i], dilations[i])
             switch attributes.autoPad {
             case .sameUpper, .sameLower:
-                output[i] = (input[i] + strides[i] - 1) / strides[i]
-                let total = max(0, (output[i] - 1) * strides[i] + window - input[i])
+                // ceil(input / stride), written so that a huge stride cannot overflow.
+                output[i] = floorDiv(input[i] - 1, strides[i]) + 1
+                let covered = try ShapeMath.add(try ShapeMath.multiply(output[i] - 1, strides[i], "strides"), window, "strides")
+                let total = max(0, covered - input[i])
                 begin[i] = attributes.autoPad == .sameUpper ? total / 2 : total - total / 2
             case .valid:
                 output[i] = floorDiv(input[i] - window, strides[i]) + 1
             case .notSet:
-                output[i] = floorDiv(input[i] + explicit.begin[i] + explicit.end[i] - window, strides[i]) + 1
+                let padded = try ShapeMath.add(input[i], try ShapeMath.add(explicit.begin[i], explicit.end[i], "pads"), "pads")
+                output[i] = floorDiv(padded - window, strides[i]) + 1
                 begin[i] = explicit.begin[i]
             }
             guard output[i] >= 0 else {
                 throw KernelError("window \(window) does not fit input size \(input[i]) on spatial axis \(i)")
             }
         }
+        try ShapeMath.checkedCount(output, of: "spatial output")
         return SpatialGeometry(input: input, kernel: kernel, output: output, strides: strides,
                                dilations: dilations, padBegin: begin)
+    }
+
+    /// (kernel − 1) · dilation + 1, the extent of a dilated kernel, checked: both come from the model.
+    static func dilatedWindow(_ kernel: Int, _ dilation: Int) throws -> Int {
+        try ShapeMath.add(try ShapeMath.multiply(kernel - 1, dilation, "dilations"), 1, "dilations")
     }
 
     /// Pooling: like conv, with ceil_mode (a last window starting in the end padding is dropped).
@@ -100,23 +109,27 @@ struct SpatialGeometry: Sendable {
         let r = input.count
         guard let kernel = attributes.kernelShape else { throw KernelError("required attribute 'kernel_shape' is missing") }
         guard kernel.count == r else { throw KernelError("kernel_shape has \(kernel.count) values for \(r) spatial axes") }
+        try ShapeMath.checkedCount(kernel, of: "kernel_shape")
         let strides = try attributes.strides(rank: r), dilations = try attributes.dilations(rank: r)
         var output = [Int](repeating: 0, count: r), begin = [Int](repeating: 0, count: r)
         let explicit = try attributes.explicitPads(rank: r)
         for i in 0..<r {
-            let window = (kernel[i] - 1) * dilations[i] + 1
+            let window = try dilatedWindow(kernel[i], dilations[i])
             switch attributes.autoPad {
             case .sameUpper, .sameLower:
                 output[i] = floorDiv(input[i] - 1, strides[i]) + 1
-                let total = (output[i] - 1) * strides[i] + window - input[i]
+                let covered = try ShapeMath.add(try ShapeMath.multiply(output[i] - 1, strides[i], "strides"), window, "strides")
+                let total = covered - input[i]
                 begin[i] = attributes.autoPad == .sameUpper ? floorDiv(total, 2) : total - floorDiv(total, 2)
             case .valid:
                 output[i] = floorDiv(input[i] - window, strides[i]) + 1
             case .notSet:
-                let span = input[i] + explicit.begin[i] + explicit.end[i] - window
+                let padded = try ShapeMath.add(input[i], try ShapeMath.add(explicit.begin[i], explicit.end[i], "pads"), "pads")
+                let span = padded - window
                 if ceilMode {
                     output[i] = -floorDiv(-span, strides[i]) + 1
-                    if (output[i] - 1) * strides[i] >= input[i] + explicit.begin[i] { output[i] -= 1 }
+                    let start = try ShapeMath.multiply(output[i] - 1, strides[i], "strides")
+                    if start >= (try ShapeMath.add(input[i], explicit.begin[i], "pads")) { output[i] -= 1 }
                 } else {
                     output[i] = floorDiv(span, strides[i]) + 1
                 }
@@ -126,6 +139,7 @@ struct SpatialGeometry: Sendable {
                 throw KernelError("window \(window) does not fit input size \(input[i]) on spatial axis \(i)")
             }
         }
+        try ShapeMath.checkedCount(output, of: "spatial output")
         return SpatialGeometry(input: input, kernel: kernel, output: output, strides: strides,
                                dilations: dilations, padBegin: begin)
     }

@@ -148,6 +148,9 @@ struct AttentionKernel: Kernel {
         guard sq > 0, skv > 0, d > 0, dv > 0, batch > 0 else {
             throw KernelError("empty attention inputs are not supported: Q \(qShape), K \(kShape), V \(vShape)")
         }
+        // Q·Kᵀ is sq × skv per head, whatever d: two thin inputs can ask for a huge score matrix.
+        try ShapeMath.checkedCount([batch, hq, sq, producesScores ? skv : 1], elementSize: 4, of: "Attention scores")
+        try ShapeMath.checkedCount([batch, hq, sq, dv], elementSize: 4, of: "Attention output")
         var y = [Float](repeating: 0, count: batch * hq * sq * dv)
         var qkOut = [Float](repeating: 0, count: producesScores ? batch * hq * sq * skv : 0)
         var scores = [Float](repeating: 0, count: sq * skv)

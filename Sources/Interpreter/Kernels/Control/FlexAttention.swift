@@ -45,7 +45,9 @@ struct FlexAttentionKernel: Kernel {
         let k = try ControlArgs.floats(kt, "K").map { QuantizationKernels.round($0 * root, to: inputType) }
         let v = try ControlArgs.floats(vt, "V")
         let scoreShape = [batch, hq, l, s]
-        var scores = [Float](repeating: 0, count: scoreShape.reduce(1, *))
+        // Q·Kᵀ is l × s per head, whatever e: two thin inputs can ask for a huge score matrix.
+        var scores = [Float](repeating: 0, count: try ShapeMath.checkedCount(scoreShape, elementSize: 4, of: "FlexAttention scores"))
+        try ShapeMath.checkedCount([batch, hq, l, ev], elementSize: 4, of: "FlexAttention output")
         for bh in 0..<(batch * hq) {
             let kvHead = (bh / hq) * hkv + (bh % hq) / (hq / hkv)
             BLAS.sgemm(transposeB: true, m: l, n: s, k: e, a: q, aOffset: bh * l * e, b: k, bOffset: kvHead * s * e,

@@ -53,9 +53,11 @@ struct LinearAttentionKernel: Kernel {
         let decayWidth = try decay.map { try width(of: $0, "decay", dims, allowed: [kvHeads, kvHeads * dims.dk]) }
         let betaWidth = try beta.map { try width(of: $0, "beta", dims, allowed: [kvHeads, 1]) }
         let stateShape = [dims.batch, kvHeads, dims.dk, dims.dv]
+        // dk and dv come from different inputs, which can be empty: their product can still be huge.
+        try ShapeMath.checkedCount(stateShape, elementSize: MemoryLayout<Float>.stride, of: "LinearAttention state")
         if let past, past.shape != stateShape { throw KernelError("past_state must have shape \(stateShape), got \(past.shape)") }
         var state = try past.map { try ControlArgs.floats($0, "past_state") }
-            ?? [Float](repeating: 0, count: stateShape.reduce(1, *))
+            ?? [Float](repeating: 0, count: try ShapeMath.checkedCount(stateShape))
         let output = recur(q: try ControlArgs.floats(query, "query"), k: try ControlArgs.floats(key, "key"),
                            v: try ControlArgs.floats(value, "value"),
                            decay: try decay.map { (try ControlArgs.floats($0, "decay"), decayWidth ?? 1) },

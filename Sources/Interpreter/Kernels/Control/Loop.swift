@@ -1,3 +1,4 @@
+import Limits
 import ONNX
 
 /// Loop (1, 11, 13, 16, 19, 21, 23, 24, 25): runs `body` while `iteration < M` and `cond` hold (either
@@ -32,6 +33,10 @@ struct LoopKernel: Kernel {
             throw KernelError("body has \(body.outputs.count) outputs, fewer than 1 + \(carriedCount) loop-carried values")
         }
         var scans = [[TensorValue]](repeating: [], count: scanCount)
+        // M is data: a trip count of 2^40 stacks scan outputs until memory runs out. Their bytes are
+        // counted as they pile up and held against the budget (twice: the pile, then the stacked copy).
+        var scannedBytes = 0
+        let budget = MemoryBudget.current
         var iteration: Int64 = 0
         while condition, tripCount.map({ iteration < $0 }) ?? true {
             let arguments: [RuntimeValue?] = [.tensor(.scalar(iteration)), .tensor(.scalar(condition))] + carried
@@ -52,6 +57,12 @@ struct LoopKernel: Kernel {
                     throw KernelError("body scan output '\(body.outputs[index].name)' must be a tensor")
                 }
                 scans[k].append(tensor)
+                scannedBytes = try ShapeMath.add(scannedBytes, try ShapeMath.multiply(
+                    tensor.count, 2 * ShapeMath.elementSize(of: tensor.dataType), "Loop scan outputs"), "Loop scan outputs")
+            }
+            guard scannedBytes <= budget.bytes else {
+                throw KernelError("Loop: scan outputs after \(iteration + 1) iterations need \(MemoryBudget.format(scannedBytes)), "
+                                  + "over the memory budget of \(budget) (--max-memory)")
             }
             iteration += 1
         }

@@ -53,6 +53,10 @@ struct QLinearConvKernel: Kernel {
         let stride = strides ?? Array(repeating: 1, count: spatial)
         let dilation = dilations ?? Array(repeating: 1, count: spatial)
         guard stride.count == spatial, dilation.count == spatial else { throw KernelError("strides/dilations must have \(spatial) entries") }
+        guard stride.allSatisfy({ $0 > 0 }), dilation.allSatisfy({ $0 > 0 }), (pads ?? []).allSatisfy({ $0 >= 0 }) else {
+            throw KernelError("strides and dilations must be positive and pads non-negative, got \(stride), \(dilation), \(pads ?? [])")
+        }
+        let extents = try (0..<spatial).map { try SpatialGeometry.dilatedWindow(kernel[$0], dilation[$0]) }
         var begin = [Int](repeating: 0, count: spatial), end = [Int](repeating: 0, count: spatial)
         switch autoPad {
         case "NOTSET":
@@ -63,8 +67,9 @@ struct QLinearConvKernel: Kernel {
         case "VALID": break
         case "SAME_UPPER", "SAME_LOWER":
             for d in 0..<spatial {
-                let out = (inSize[d] + stride[d] - 1) / stride[d]
-                let total = max(0, (out - 1) * stride[d] + (kernel[d] - 1) * dilation[d] + 1 - inSize[d])
+                let out = SpatialGeometry.floorDiv(inSize[d] - 1, stride[d]) + 1
+                let covered = try ShapeMath.add(try ShapeMath.multiply(out - 1, stride[d], "strides"), extents[d], "strides")
+                let total = max(0, covered - inSize[d])
                 begin[d] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2
                 end[d] = total - begin[d]
             }
@@ -72,11 +77,11 @@ struct QLinearConvKernel: Kernel {
         }
         var outSize = [Int](repeating: 0, count: spatial)
         for d in 0..<spatial {
-            let extent: Int = (kernel[d] - 1) * dilation[d] + 1
-            let padded: Int = inSize[d] + begin[d] + end[d]
-            outSize[d] = (padded - extent) / stride[d] + 1
+            let padded = try ShapeMath.add(inSize[d], try ShapeMath.add(begin[d], end[d], "pads"), "pads")
+            outSize[d] = SpatialGeometry.floorDiv(padded - extents[d], stride[d]) + 1
         }
         guard outSize.allSatisfy({ $0 > 0 }) else { throw KernelError("output size \(outSize) is empty") }
+        try ShapeMath.checkedCount([batch, outChannels] + outSize, elementSize: 4, of: "QLinearConv output")
         let xv = try ControlArgs.ints(x, "x"), wv = try ControlArgs.ints(w, "w")
         let inCount = inSize.reduce(1, *), outCount = outSize.reduce(1, *), kCount = kernel.reduce(1, *)
         let perGroupIn = channels / group, perGroupOut = outChannels / group

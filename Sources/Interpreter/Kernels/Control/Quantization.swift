@@ -204,7 +204,8 @@ struct QLinearMatMulKernel: Kernel {
         let outType = yZero?.dataType ?? a.dataType
         guard let (lo, hi) = QuantizedCodec.integerRange(outType) else { throw KernelError("unsupported output type \(outType)") }
         let batchShape = try Broadcast.shape([Array(a.shape.dropLast(2)), Array(b.shape.dropLast(2))])
-        let batches = batchShape.reduce(1, *)
+        let batches = try ShapeMath.checkedCount(batchShape)
+        try ShapeMath.checkedCount(batchShape + [m, n], elementSize: MemoryLayout<Float>.stride, of: "QLinearMatMul output")
         let aOffsets = Broadcast.offsets(of: Array(a.shape.dropLast(2)), broadcastTo: batchShape)
         let bOffsets = Broadcast.offsets(of: Array(b.shape.dropLast(2)), broadcastTo: batchShape)
         let scaleType = aScale.dataType

@@ -134,6 +134,10 @@ struct RecurrentInputs {
             throw KernelError("W must be [\(directions), \(gates)·hidden, \(inputSize)], got \(wTensor.shape)")
         }
         hidden = attributes.hiddenSize ?? wTensor.shape[1] / gates
+        // hidden_size is an attribute: compare before multiplying, which could overflow.
+        guard hidden <= wTensor.shape[1] else {
+            throw KernelError("hidden_size \(hidden) does not fit W of shape \(wTensor.shape)")
+        }
         guard wTensor.shape[1] == gates * hidden else {
             throw KernelError("W must be [\(directions), \(gates * hidden), \(inputSize)], got \(wTensor.shape)")
         }

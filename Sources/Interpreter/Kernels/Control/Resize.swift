@@ -211,6 +211,8 @@ enum ResizeCore {
     /// Resizes `x` to `outputSize` with full-rank `scales` (and full-rank `roi` starts/ends).
     static func resize(_ x: TensorValue, scales: [Double], outputSize: [Int], roi: [Double]?, options: ResizeOptions) throws -> TensorValue {
         let rank = x.rank
+        // Checked before the per-axis tap tables; interpolation works in Float whatever the type.
+        try ShapeMath.checkedCount(outputSize, elementSize: max(ShapeMath.elementSize(of: x.dataType), 4))
         var plans: [(axis: Int, taps: ResizeAxisTaps)] = []
         for d in 0..<rank {
             let roiAxis = roi.map { ($0[d], $0[d + rank]) }
@@ -388,6 +390,7 @@ struct ResizeKernel: Kernel {
             guard sizeValues.count == axes.count else { throw KernelError("sizes has \(sizeValues.count) entries for \(axes.count) axes") }
             for (i, d) in axes.enumerated() {
                 guard x.shape[d] > 0 else { throw KernelError("cannot resize an empty axis \(d)") }
+                guard sizeValues[i] >= 0 else { throw KernelError("sizes \(sizeValues) has a negative size") }
                 scales[d] = Double(sizeValues[i]) / Double(x.shape[d])
                 outputSize[d] = sizeValues[i]
             }
@@ -396,7 +399,7 @@ struct ResizeKernel: Kernel {
                 let scale = options.keepAspectRatio == "not_larger" ? chosen.min() ?? 1 : chosen.max() ?? 1
                 for d in axes {
                     scales[d] = scale
-                    outputSize[d] = Int(scale * Double(x.shape[d]) + 0.5)
+                    outputSize[d] = try ShapeMath.dimension(scale * Double(x.shape[d]) + 0.5, "resized size of axis \(d)")
                 }
             }
         } else if let scaleValues {
@@ -404,7 +407,7 @@ struct ResizeKernel: Kernel {
             for (i, d) in axes.enumerated() {
                 guard scaleValues[i] > 0 else { throw KernelError("scales must be positive, got \(scaleValues[i])") }
                 scales[d] = Double(scaleValues[i])
-                outputSize[d] = Int((scales[d] * Double(x.shape[d])).rounded(.down))
+                outputSize[d] = try ShapeMath.dimension(scales[d] * Double(x.shape[d]), "resized size of axis \(d)")
             }
         } else {
             throw KernelError("one of scales and sizes is required")

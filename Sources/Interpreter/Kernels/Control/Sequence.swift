@@ -130,7 +130,9 @@ enum SequenceKernels {
                 sizes = Array(repeating: size, count: length / size)
                 if length % size != 0 { sizes.append(length % size) }
             } else {
-                guard values.reduce(0, +) == length, values.allSatisfy({ $0 >= 0 }) else {
+                // Signs first: a sum of hostile sizes can overflow.
+                guard values.allSatisfy({ $0 >= 0 && $0 <= length }),
+                      (try? values.reduce(0) { try ShapeMath.add($0, $1, "split") }) == length else {
                     throw KernelError("split \(values) does not add up to \(length)")
                 }
                 sizes = values
@@ -140,7 +142,7 @@ enum SequenceKernels {
             squeeze = !keepDims
         }
         let moved = ElementMoves.moveAxis(input, from: a, to: 0)
-        let inner = moved.shape.dropFirst().reduce(1, *)
+        let inner = try ShapeMath.checkedCount(Array(moved.shape.dropFirst()))
         var start = 0
         return sizes.map { size in
             var shape = moved.shape

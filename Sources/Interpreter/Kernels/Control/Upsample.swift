@@ -28,7 +28,9 @@ struct UpsampleKernel: Kernel {
         guard scaleValues.count == x.rank else { throw KernelError("scales has \(scaleValues.count) entries for rank \(x.rank)") }
         for s in scaleValues where !(s > 0) { throw KernelError("scales must be positive, got \(s)") }
         let scales = scaleValues.map(Double.init)
-        let outputSize = zip(x.shape, scales).map { Int((Double($0) * $1).rounded(.down)) }
+        let outputSize = try zip(x.shape, scales).enumerated().map { d, pair in
+            try ShapeMath.dimension(Double(pair.0) * pair.1, "upsampled size of axis \(d)")
+        }
         return [.tensor(try ResizeCore.resize(x, scales: scales, outputSize: outputSize, roi: nil, options: options))]
     }
 }

@@ -26,6 +26,8 @@ struct AffineGridKernel: Kernel {
         guard theta.shape == [size[0], r, r + 1] else {
             throw KernelError("AffineGrid: theta must be [\(size[0]), \(r), \(r + 1)] for size \(size), got \(theta.shape)")
         }
+        // size is data: the grid N×D…×r can be far larger than theta.
+        try ShapeMath.checkedCount([size[0]] + size[2...] + [r], of: theta.dataType, what: "AffineGrid output")
         let job = Job(theta: theta, dims: Array(size[2...]), alignCorners: alignCorners)
         return [.tensor(try ImageSupport.run(job, as: theta.dataType))]
     }
@@ -43,7 +45,7 @@ struct AffineGridKernel: Kernel {
 
         func compute<T: ComputeFloat>(_: T.Type) throws -> (shape: [Int], values: [T]) {
             let tv = try ImageSupport.floating(theta, "AffineGrid", as: T.self)
-            let n = theta.shape[0], r = dims.count, count = dims.reduce(1, *)
+            let n = theta.shape[0], r = dims.count, count = try ShapeMath.checkedCount(dims)
             let axes: [[T]] = dims.map { size in (0..<size).map { coordinate($0, size: size) } }
             var out = [T](repeating: 0, count: n * count * r)
             var index = [Int](repeating: 0, count: r)

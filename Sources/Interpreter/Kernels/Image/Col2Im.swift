@@ -23,7 +23,7 @@ struct Col2ImKernel: Kernel {
               !image.contains(where: { $0 < 1 }), !block.contains(where: { $0 < 1 }) else {
             throw KernelError("Col2Im: input must be N×(C·K)×L with matching positive image_shape and block_shape; got \(x.shape), \(image), \(block)")
         }
-        let k = block.reduce(1, *)
+        let k = try ShapeMath.checkedCount(block, of: "Col2Im block_shape")
         guard x.shape[1] % k == 0 else {
             throw KernelError("Col2Im: input dimension 1 (\(x.shape[1])) is not a multiple of the block size \(k)")
         }
@@ -32,6 +32,8 @@ struct Col2ImKernel: Kernel {
         guard geometry.outputSize == x.shape[2] else {
             throw KernelError("Col2Im: image \(image) with block \(block) has \(geometry.output) block positions, input has \(x.shape[2])")
         }
+        // image_shape is data: the output N×C×image can be far larger than the input.
+        try ShapeMath.checkedCount([x.shape[0], x.shape[1] / k] + image, of: x.dataType, what: "Col2Im output")
         return [.tensor(try ImageSupport.run(Job(x: x, channels: x.shape[1] / k, geometry: geometry), as: x.dataType))]
     }
 

@@ -54,7 +54,9 @@ struct GridSampleKernel: Kernel {
             let gv = try T.values(of: grid)
             let n = x.shape[0], c = x.shape[1], dims = Array(x.shape[2...]), r = dims.count
             let outDims = Array(grid.shape[1...r])
-            let planeSize = dims.reduce(1, *), outSize = outDims.reduce(1, *)
+            // The grid's sizes and X's channels combine into the output: check the product.
+            try ShapeMath.checkedCount([n, c] + outDims, elementSize: MemoryLayout<T>.stride, of: "GridSample output")
+            let planeSize = try ShapeMath.checkedCount(dims), outSize = try ShapeMath.checkedCount(outDims)
             let strides = ComputeSupport.strides(dims)
             var y = [T](repeating: 0, count: n * c * outSize)
             xv.withUnsafeBufferPointer { px in

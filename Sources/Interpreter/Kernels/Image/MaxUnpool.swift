@@ -45,7 +45,8 @@ struct MaxUnpoolKernel: Kernel {
         guard shape.count == x.rank, zip(shape, unpooled).allSatisfy({ $0 >= $1 }) else {
             throw KernelError("MaxUnpool: output_shape \(shape) must have rank \(x.rank) and hold the unpooled shape \(unpooled)")
         }
-        let total = unpooled.reduce(1, *)
+        let total = try ShapeMath.checkedCount(unpooled, of: x.dataType)
+        let count = try ShapeMath.checkedCount(shape, of: x.dataType, what: "MaxUnpool output")
         let unpooledStrides = ComputeSupport.strides(unpooled), outStrides = ComputeSupport.strides(shape)
         let targets = try indices.map { flat -> Int in
             guard flat >= 0 && flat < total else {
@@ -59,7 +60,7 @@ struct MaxUnpoolKernel: Kernel {
             }
             return target
         }
-        let scatter = Scatter(targets: targets, count: shape.reduce(1, *), zero: ShapeElements.zeros(x.dataType, shape: []))
+        let scatter = Scatter(targets: targets, count: count, zero: try ShapeElements.zeros(x.dataType, shape: []))
         return [.tensor(try ShapeElements.transform(x, to: shape, scatter))]
     }
 
@@ -67,9 +68,10 @@ struct MaxUnpoolKernel: Kernel {
         let r = xShape.count - 2
         let kernel = try SpatialAttributes.resolve(spatial.kernelShape, rank: r, fallback: 1, "kernel_shape")
         let strides = try spatial.strides(rank: r), pads = try spatial.explicitPads(rank: r)
-        let dims = (0..<r).map { (d: Int) -> Int in
-            let span: Int = (xShape[d + 2] - 1) * strides[d] + kernel[d]
-            return span - pads.begin[d] - pads.end[d]
+        let dims = try (0..<r).map { (d: Int) throws -> Int in
+            let stepped = try ShapeMath.multiply(xShape[d + 2] - 1, strides[d], "MaxUnpool strides")
+            let span = try ShapeMath.add(stepped, kernel[d], "MaxUnpool kernel_shape")
+            return span - (try ShapeMath.add(pads.begin[d], pads.end[d], "MaxUnpool pads"))
         }
         guard dims.allSatisfy({ $0 >= 0 }) else { throw KernelError("MaxUnpool: negative unpooled size \(dims)") }
         return Array(xShape[0..<2]) + dims

@@ -134,7 +134,8 @@ struct TreeEnsembleKernel: Kernel {
         guard (0...3).contains(postTransform) else { throw KernelError("post_transform \(postTransform) is not supported (0…3 are)") }
         let (rows, width) = (x.shape[0], x.shape[1])
         var y: [Double] = []
-        y.reserveCapacity(rows * targets)
+        // n_targets is an attribute: the output [N, n_targets] can be far larger than X.
+        y.reserveCapacity(try ShapeMath.checkedCount([rows, targets], elementSize: MemoryLayout<Double>.stride, of: "n_targets"))
         for r in 0..<rows {
             let scores = try predict(values[(r * width)..<((r + 1) * width)])
             y.append(contentsOf: transform(scores))

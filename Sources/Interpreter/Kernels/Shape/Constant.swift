@@ -20,7 +20,7 @@ enum ConstantKernels {
             return ClosureKernel { inputs, _ in
                 let shape = try ShapeInputs.ints(inputs, 0, "input")
                 guard shape.allSatisfy({ $0 >= 0 }) else { throw KernelError("shape \(shape) has a negative dimension") }
-                let count = shape.reduce(1, *)
+                let count = try ShapeMath.checkedCount(shape, of: value.dataType)
                 return [.tensor(try ShapeElements.transform(value, to: shape, RepeatFirst(count: count)))]
             }
         }
@@ -63,19 +63,23 @@ enum ConstantKernels {
         let values = try TensorValue(valuesProto)
         let indices = try ShapeInputs.ints(TensorValue(indicesProto), "sparse_value.indices")
         let shape = sparse.dims.map { Int($0) }
-        let total = shape.reduce(1, *)
+        let total = try ShapeMath.checkedCount(shape, of: values.dataType, what: "sparse_value")
         let nnz = values.count
         var linear: [Int]
         if indices.count == nnz {
             linear = indices
         } else if indices.count == nnz * shape.count {
             let strides = ShapeMath.strides(shape)
+            // Coordinates out of their axis would make a linear index that overflows or lands elsewhere.
+            for (i, index) in indices.enumerated() where index < 0 || index >= shape[i % shape.count] {
+                throw KernelError("sparse_value index \(index) is out of range for shape \(shape)")
+            }
             linear = (0..<nnz).map { i in (0..<shape.count).reduce(0) { $0 + indices[i * shape.count + $1] * strides[$1] } }
         } else {
             throw KernelError("sparse_value has \(indices.count) indices for \(nnz) values")
         }
         guard linear.allSatisfy({ $0 >= 0 && $0 < total }) else { throw KernelError("sparse_value index out of range") }
-        let zeros = ShapeElements.zeros(values.dataType, shape: shape)
+        let zeros = try ShapeElements.zeros(values.dataType, shape: shape)
         return try ShapeElements.transform(zeros, to: shape, Placement(positions: linear, values: values))
     }
 

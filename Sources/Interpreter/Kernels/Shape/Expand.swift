@@ -32,7 +32,7 @@ enum ExpandKernels {
 
     /// `x` broadcast to `shape` (which must be a broadcast of x's shape).
     static func expanded(_ x: TensorValue, to shape: [Int]) throws -> TensorValue {
-        let count = shape.reduce(1, *)
+        let count = try ShapeMath.checkedCount(shape, of: x.dataType)
         if x.count == 1 { return try ShapeElements.transform(x, to: shape, RepeatFirst(count: count)) }
         let strides = Broadcast.strides(of: x.shape, broadcastTo: shape)
         let tables = zip(shape, strides).map { AxisTableGather.strided($0, step: $1) }
@@ -44,7 +44,9 @@ enum ExpandKernels {
             throw KernelError("repeats \(repeats) must be \(x.rank) non-negative counts")
         }
         let strides = ShapeMath.strides(x.shape)
-        let shape = zip(x.shape, repeats).map { $0 * $1 }
+        let shape = try zip(x.shape, repeats).map { try ShapeMath.multiply($0, $1, "Tile output dimension") }
+        // Checked before the index tables, which are as long as the output's dimensions.
+        try ShapeMath.checkedCount(shape, of: x.dataType)
         let tables = (0..<x.rank).map { k in (0..<shape[k]).map { ($0 % x.shape[k]) * strides[k] } }
         return try ShapeElements.transform(x, to: shape, AxisTableGather(shape: shape, tables: tables))
     }

@@ -14,13 +14,15 @@ enum EyeLikeKernels {
             guard x.rank == 2 else { throw KernelError("input must be 2-D, got \(x.shape)") }
             let type = dtype ?? x.dataType
             let (rows, columns) = (x.shape[0], x.shape[1])
-            let positions = (0..<rows).compactMap { i -> Int? in
-                let j = i + k
-                return j >= 0 && j < columns ? i * columns + j : nil
+            try ShapeMath.checkedCount(x.shape, of: type)
+            // Only the rows the diagonal crosses (an empty [2^40, 0] input must not loop over its rows).
+            var positions: [Int] = []
+            if k < columns && k > -rows {
+                positions = (max(0, -k)..<min(rows, columns - k)).map { i in i * columns + i + k }
             }
             let one = try ShapeElements.one(type)
             let values = try ShapeElements.transform(one, to: [positions.count], RepeatFirst(count: positions.count))
-            let zeros = ShapeElements.zeros(type, shape: x.shape)
+            let zeros = try ShapeElements.zeros(type, shape: x.shape)
             return [.tensor(try ShapeElements.transform(zeros, to: x.shape,
                                                         ConstantKernels.Placement(positions: positions, values: values)))]
         }

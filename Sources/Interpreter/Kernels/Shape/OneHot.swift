@@ -25,8 +25,10 @@ enum OneHotKernels {
             let a = try ShapeMath.axis(axis, rank: rank)
             var shape = indicesTensor.shape
             shape.insert(depth, at: a)
-            let outer = indicesTensor.shape[..<a].reduce(1, *)
-            let inner = indicesTensor.shape[a...].reduce(1, *)
+            // The start table holds one Int per output element.
+            try ShapeMath.checkedCount(shape, elementSize: MemoryLayout<Int>.stride)
+            let outer = try ShapeMath.checkedCount(Array(indicesTensor.shape[..<a]))
+            let inner = try ShapeMath.checkedCount(Array(indicesTensor.shape[a...]))
             var starts = [Int](repeating: 0, count: outer * depth * inner)
             for o in 0..<outer {
                 for i in 0..<inner {

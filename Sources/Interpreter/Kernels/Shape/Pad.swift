@@ -59,13 +59,17 @@ enum PadKernels {
             before[axis] = pads[i]
             after[axis] = pads[i + axes.count]
         }
-        let strides = ShapeMath.strides(x.shape)
         var shape = x.shape
+        for k in 0..<x.rank {
+            shape[k] = try ShapeMath.add(x.shape[k], try ShapeMath.add(before[k], after[k], "pads"), "padded dimension \(k)")
+            guard shape[k] >= 0 else { throw KernelError("pads remove more than dimension \(k) holds") }
+        }
+        // Checked before the index tables, which are as long as the output's dimensions.
+        try ShapeMath.checkedCount(shape, of: x.dataType)
+        let strides = ShapeMath.strides(x.shape)
         var tables: [[Int]] = []
         for k in 0..<x.rank {
             let dim = x.shape[k]
-            shape[k] = dim + before[k] + after[k]
-            guard shape[k] >= 0 else { throw KernelError("pads remove more than dimension \(k) holds") }
             if shape[k] > 0 && dim == 0 && mode != .constant && (before[k] > 0 || after[k] > 0) {
                 throw KernelError("cannot \(mode.rawValue)-pad an empty dimension")
             }
@@ -88,7 +92,7 @@ enum PadKernels {
             })
         }
         var value = fill
-        if value == nil || value?.count == 0 { value = ShapeElements.zeros(x.dataType, shape: []) }
+        if value == nil || value?.count == 0 { value = try ShapeElements.zeros(x.dataType, shape: []) }
         if let v = value, v.dataType != x.dataType {
             throw KernelError("constant_value is \(v.dataType), data is \(x.dataType)")
         }

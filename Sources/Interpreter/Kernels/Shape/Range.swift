@@ -29,6 +29,7 @@ enum RangeKernels {
             let length = ((l - s) / d).rounded(.up)
             guard length.isFinite, length < 1e12 else { throw KernelError("Range of \(s) to \(l) by \(d) has no usable length") }
             let n = max(Int(length), 0)
+            try ShapeMath.checkedCount([n], of: start.dataType == .double ? .double : .float)
             if start.dataType == .double {
                 return TensorValue(shape: [n], values: (0..<n).map { s + Double($0) * d })
             }
@@ -46,6 +47,8 @@ enum RangeKernels {
         let steps = d > 0 ? (span <= 0 ? 0 : (span - 1) / d + 1) : (span >= 0 ? 0 : (span + 1) / d + 1)
         guard steps < 1 << 40 else { throw KernelError("Range of \(s) to \(l) by \(d) is too long") }
         let n = Int(steps)
+        // Built as int64 first, whatever the output type.
+        try ShapeMath.checkedCount([n], of: .int64)
         let values = (0..<n).map { s + Int64($0) * d }
         let out = ShapeInputs.int64Tensor(values.map { Int($0) })
         return try castInteger(out, to: start.dataType)

@@ -28,7 +28,9 @@ enum ReshapeKernels {
                 var x = try ShapeInputs.tensor(inputs, 0, "input")
                 let a = axis < 0 ? axis + x.rank : axis
                 guard a >= 0 && a <= x.rank else { throw KernelError("axis \(axis) is out of range for rank \(x.rank)") }
-                x.shape = [x.shape[..<a].reduce(1, *), x.shape[a...].reduce(1, *)]
+                let shape = try [ShapeMath.checkedCount(Array(x.shape[..<a])), ShapeMath.checkedCount(Array(x.shape[a...]))]
+                try ShapeMath.checkedCount(shape, of: x.dataType)
+                x.shape = shape
                 return [.tensor(x)]
             }
         }
@@ -50,13 +52,18 @@ enum ReshapeKernels {
             }
         }
         if let i = inferred {
-            let known = shape.enumerated().reduce(1) { $1.offset == i ? $0 : $0 * $1.element }
+            // Checked like an output shape: the known dimensions of a hostile shape can overflow.
+            var others = shape
+            others.remove(at: i)
+            let known = try ShapeMath.checkedCount(others, of: x.dataType)
             guard known > 0, x.count % known == 0 else {
                 throw KernelError("cannot reshape \(x.shape) to \(requested)")
             }
             shape[i] = x.count / known
         }
-        guard shape.reduce(1, *) == x.count else { throw KernelError("cannot reshape \(x.shape) to \(requested)") }
+        guard try ShapeMath.checkedCount(shape, of: x.dataType) == x.count else {
+            throw KernelError("cannot reshape \(x.shape) to \(requested)")
+        }
         var result = x
         result.shape = shape
         return result

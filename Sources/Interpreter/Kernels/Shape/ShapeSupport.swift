@@ -19,7 +19,10 @@ struct Bits128: Equatable {
 
 enum ShapeElements {
     /// `transform` applied to `tensor`'s elements; the result has `shape` and the same data type.
+    /// The shape is checked first (most Shape-family outputs are made here, from shapes that come from
+    /// inputs or attributes); kernels that build index tables for the shape check it before that.
     static func transform<F: ElementTransform>(_ tensor: TensorValue, to shape: [Int], _ f: F) throws -> TensorValue {
+        let count = try ShapeMath.checkedCount(shape, of: tensor.dataType)
         let storage: TensorStorage
         switch tensor.storage {
         case .float(let v): storage = .float(try f.apply(v))
@@ -36,7 +39,6 @@ enum ShapeElements {
         case .bool(let v): storage = .bool(try f.apply(v))
         case .string(let v): storage = .string(try f.apply(v))
         case .bytes(let v):
-            let count = shape.reduce(1, *)
             switch tensor.dataType.bitWidth {
             case 8: storage = .bytes(try f.apply(v))
             case 64: storage = .bytes(packWide(try f.apply(unpackWide(v, as: UInt64.self))))
@@ -49,7 +51,7 @@ enum ShapeElements {
             }
         }
         let result = TensorValue(dataType: tensor.dataType, shape: shape, storage: storage)
-        guard elementCount(result) == shape.reduce(1, *) else {
+        guard elementCount(result) == count else {
             throw KernelError("internal: produced \(elementCount(result)) elements for shape \(shape)")
         }
         return result
@@ -111,8 +113,8 @@ enum ShapeElements {
     }
 
     /// A tensor of `count` zero elements (false, "", 0) of `dataType`, in `shape`.
-    static func zeros(_ dataType: DataType, shape: [Int]) -> TensorValue {
-        let count = shape.reduce(1, *)
+    static func zeros(_ dataType: DataType, shape: [Int]) throws -> TensorValue {
+        let count = try ShapeMath.checkedCount(shape, of: dataType)
         let storage: TensorStorage
         switch dataType {
         case .float: storage = .float(Array(repeating: 0, count: count))
@@ -205,7 +207,7 @@ struct AxisTableGather: ElementTransform {
     }
 
     func apply<T>(_ input: [T]) throws -> [T] {
-        let count = shape.reduce(1, *)
+        let count = try ShapeMath.checkedCount(shape, elementSize: MemoryLayout<T>.stride)
         guard count > 0 else { return [] }
         let rank = shape.count
         guard tables.count == rank, zip(tables, shape).allSatisfy({ $0.count == $1 }) else {

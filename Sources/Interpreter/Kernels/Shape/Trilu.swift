@@ -10,7 +10,7 @@ enum TriluKernels {
             guard x.rank >= 2 else { throw KernelError("input must have rank ≥ 2, got \(x.shape)") }
             let k = try ShapeInputs.optionalTensor(inputs, 1, "k") == nil ? 0 : try ShapeInputs.scalarInt(inputs, 1, "k")
             let triangle = Triangle(rows: x.shape[x.rank - 2], columns: x.shape[x.rank - 1], k: k, upper: upper,
-                                    zero: ShapeElements.zeros(x.dataType, shape: []))
+                                    zero: try ShapeElements.zeros(x.dataType, shape: []))
             return [.tensor(try ShapeElements.transform(x, to: x.shape, triangle))]
         }
     }

@@ -48,7 +48,12 @@ struct DFTKernel: Kernel {
         let L = length ?? (realOutput ? 2 * (count - 1) : count)
         guard L >= 1 else { throw KernelError("DFT: dft_length must be positive, got \(L)") }
         let outLength = onesided && !inverse ? L / 2 + 1 : L
-        let outer = dims[..<a].reduce(1, *), inner = dims[(a + 1)...].reduce(1, *)
+        // dft_length is data: the plan (a few Doubles per point) and the output grow with it.
+        try ShapeMath.checkedCount([L, 4], elementSize: MemoryLayout<Double>.stride, of: "DFT dft_length")
+        var outDims = dims
+        outDims[a] = outLength
+        try ShapeMath.checkedCount(outDims + [2], elementSize: MemoryLayout<Double>.stride, of: "DFT output")
+        let outer = try ShapeMath.checkedCount(Array(dims[..<a])), inner = try ShapeMath.checkedCount(Array(dims[(a + 1)...]))
         let plan = FourierPlan(length: L), scale = inverse ? 1 / Double(L) : 1
         var outRe = [Double](repeating: 0, count: outer * outLength * inner), outIm = outRe
         var re = [Double](repeating: 0, count: L), im = re

@@ -21,6 +21,8 @@ enum MelWeightMatrixKernels {
                 throw KernelError("MelWeightMatrix: needs positive num_mel_bins, dft_length and sample_rate and 0 ≤ lower_edge_hertz ≤ upper_edge_hertz")
             }
             let bins = length / 2 + 1
+            // Both sizes are data; the matrix is computed in Double.
+            try ShapeMath.checkedCount([bins, bands], elementSize: MemoryLayout<Double>.stride, of: "MelWeightMatrix output")
             let edges = try bandEdges(bands: bands, length: length, rate: rate, lower: lower, upper: upper)
             var matrix = [Double](repeating: 0, count: bins * bands)
             for i in 0..<bands {

@@ -34,6 +34,8 @@ enum WindowKernels {
         return ClosureKernel { inputs, _ in
             let size = try ShapeInputs.scalarInt(inputs, 0, "size")
             guard size >= 0 else { throw KernelError("window size must not be negative, got \(size)") }
+            // Computed in Double whatever the output type.
+            try ShapeMath.checkedCount([size], elementSize: MemoryLayout<Double>.stride, of: "window size")
             let period = Double(periodic ? size : size - 1)
             let values = period == 0 ? [Double](repeating: 1, count: size) : (0..<size).map { shape.value(Double($0), period: period) }
             return [.tensor(try SignalSupport.tensor(type, shape: [size], values: values))]
