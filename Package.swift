@@ -46,7 +46,7 @@ let package = Package(
             dependencies: ["Limits", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "HDF5", dependencies: ["CHDF5", "Limits"]),
         // Tensor files and I/O bundles (.npy, .npz, .pb) as ONNX tensors.
-        .target(name: "TensorIO", dependencies: ["ONNX", "NumPy"]),
+        .target(name: "TensorIO", dependencies: ["ONNX", "NumPy", "Limits"]),
         // Reference interpreter (BLAS binding for now; kernels come with the interpreter issue).
         .target(
             name: "Interpreter",
@@ -73,14 +73,16 @@ let package = Package(
 
         .testTarget(name: "LimitsTests", dependencies: ["Limits"]),
         .testTarget(name: "ONNXTests", dependencies: ["ONNX"]),
-        .testTarget(name: "NumPyTests", dependencies: ["NumPy"]),
-        .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "ONNX", "NumPy"]),
+        .testTarget(name: "NumPyTests", dependencies: ["NumPy", "Limits"]),
+        .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "ONNX", "NumPy", "Limits"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "CHDF5"]),
-        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter"]),
+        .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Limits"]),
         .testTarget(name: "RewriteTests", dependencies: ["Rewrite", "ONNX", "Interpreter"]),
         .testTarget(name: "ParityTests", dependencies: ["Parity", "Interpreter", "ONNX"]),
         .testTarget(name: "KerasFrontendTests", dependencies: ["KerasFrontend", "Interpreter", "TensorIO", "ONNX", "Parity"]),
-        .testTarget(name: "CLITests", dependencies: ["onnx-convert", "ONNX", "NumPy"]),
+        .testTarget(name: "CLITests", dependencies: [
+            "onnx-convert", "ONNX", "NumPy", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
     ]
 )
 

@@ -44,7 +44,7 @@ public enum NpzArchive {
         do {
             archive = try Archive(url: url, accessMode: .read)
         } catch {
-            throw NumPyError(source: source, reason: .notZipArchive("\(error)"))
+            throw NumPyError(source: source, reason: .notZipArchive(LibraryErrorText.describe(error)))
         }
         return try arrays(in: archive, statedCount: ZipDirectory.entryCount(tail: tail), source: source)
     }
@@ -73,7 +73,7 @@ public enum NpzArchive {
             guard let data = archive.data else { throw NumPyError(source: source, reason: .io("no archive data")) }
             return data
         } catch {
-            throw error as? NumPyError ?? NumPyError(source: source, reason: .io("cannot build archive: \(error)"))
+            throw error as? NumPyError ?? NumPyError(source: source, reason: .io("cannot build archive: \(LibraryErrorText.describe(error))"))
         }
     }
 
@@ -122,7 +122,7 @@ public enum NpzArchive {
                 }
             }
         } catch {
-            throw error as? NumPyError ?? corrupt("\(error)")
+            throw error as? NumPyError ?? corrupt(LibraryErrorText.describe(error))
         }
         guard UInt64(bytes.count) == stated else { throw corrupt("\(bytes.count) of \(stated) bytes present") }
         guard checksum == member.checksum else { throw corrupt("CRC-32 mismatch") }
