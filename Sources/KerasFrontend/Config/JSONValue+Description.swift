@@ -16,12 +16,13 @@ extension JSONValue: CustomStringConvertible {
         }
     }
 
-    /// Python's spelling: whole numbers without a fraction while a double holds them exactly, else the
-    /// shortest text that reads back the same (`1e+300`); NaN and Infinity as Python's json writes them.
+    /// As Python's json writes it: whole numbers that fit an Int64 in digits (Keras writes sizes and axes
+    /// as Python ints, so 2^62 reads back as 4611686018427387904), other numbers in the shortest text that
+    /// reads back the same (`0.001`, `1e+300`), NaN and Infinity by name.
     static func text(of number: Double) -> String {
         if number.isNaN { return "NaN" }
         if number.isInfinite { return number < 0 ? "-Infinity" : "Infinity" }
-        if number.rounded() == number, abs(number) < 9_007_199_254_740_992 { return String(Int64(number)) }
+        if let whole = Int64(exactly: number) { return String(whole) }
         return "\(number)"
     }
 

@@ -104,15 +104,18 @@ struct LayerContext {
             throw fail("option '\(key)' must be an integer or \(count) integers, got \(value)")
         }
         return try list.map { item in
-            guard item.int != nil else { throw fail("option '\(key)' must be \(count) integers, got \(value)") }
+            guard item.double != nil else { throw fail("option '\(key)' must be \(count) integers, got \(value)") }
             return try integer(item, key: key)
         }
     }
 
     /// `value` as an Int, or an error quoting it as the config writes it (4.6e+18, NaN, "2").
     func integer(_ value: JSONValue, key: String) throws -> Int {
-        guard let number = value.int else { throw fail("option '\(key)' must be an integer, got \(value)") }
-        return number
+        if let number = value.int { return number }
+        if let number = value.double, number.isFinite, number.rounded() == number {
+            throw fail("option '\(key)' is too large, got \(value)")
+        }
+        throw fail("option '\(key)' must be an integer, got \(value)")
     }
 
     /// The `index`-th weight, checked against the shape the layer's config implies.

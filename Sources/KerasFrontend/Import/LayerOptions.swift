@@ -37,7 +37,7 @@ extension LayerContext {
         var raw = fallback
         if let value, !value.isNull {
             guard let single = value.array.map({ $0.count == 1 ? $0[0] : JSONValue.null }) ?? Optional(value),
-                  single.int != nil else {
+                  single.double != nil else {
                 throw fail("option '\(key)' must be one axis, got \(value)")
             }
             raw = try integer(single, key: key)
@@ -54,7 +54,7 @@ extension LayerContext {
     func permutation(_ key: String, count: Int) throws -> [Int] {
         guard let value = config[key], let list = value.array else { throw fail("option '\(key)' is missing or not a list") }
         let dims = try list.map { item -> Int in
-            guard item.int != nil else { throw fail("option '\(key)' must be a list of axes, got \(value)") }
+            guard item.double != nil else { throw fail("option '\(key)' must be a list of axes, got \(value)") }
             return try integer(item, key: key)
         }
         guard dims.sorted() == Array(1..<(count + 1)) else {

@@ -16,6 +16,9 @@ enum ConvRecurrentLayers {
         "ConvLSTM3D": { c in try convLSTM(c, spatial: 3) },
     ]
 
+    /// The most time steps unrolled.
+    static let maxSteps = 10_000
+
     private static func convLSTM(_ c: LayerContext, spatial: Int) throws -> [KerasTensor] {
         let x = try c.input()
         guard x.rank == spatial + 3 else { throw c.fail("input rank \(x.rank) is not \(spatial + 3)") }
@@ -23,6 +26,9 @@ enum ConvRecurrentLayers {
             throw c.fail("only channels_last is supported")
         }
         guard let steps = x.shape[1], steps > 0 else { throw c.fail("the number of time steps must be known to unroll the layer") }
+        // Each step is about twenty nodes: a declared length in the millions would build a graph no runtime
+        // could load, slowly, rather than fail.
+        guard steps <= maxSteps else { throw c.fail("unrolling \(steps) time steps is more than the \(maxSteps) supported") }
         guard let channels = x.shape[x.rank - 1] else { throw c.fail("the channel axis must have a known size") }
         let filters = try c.size("filters")
         let w = try ConvolutionLayers.window(c, spatial: spatial, kernelKey: "kernel_size")

@@ -93,11 +93,11 @@ enum ReshapingLayers {
             throw c.fail("option 'target_shape' is missing or not a list")
         }
         let target = try list.map { item -> Int in
-            guard item.int != nil else { throw c.fail("option 'target_shape' must be a list of integers, got \(value)") }
+            guard item.double != nil else { throw c.fail("option 'target_shape' must be a list of integers, got \(value)") }
             return try c.integer(item, key: "target_shape")
         }
         guard target.allSatisfy({ $0 == -1 || (1...LayerContext.maxSize).contains($0) }), target.filter({ $0 == -1 }).count <= 1 else {
-            throw c.fail("option 'target_shape' is \(value); sizes must be positive, with at most one -1")
+            throw c.fail("option 'target_shape' is \(value); each size must be -1 or 1…\(LayerContext.maxSize), with at most one -1")
         }
         let fixed = try c.product(target.filter { $0 != -1 }, "target_shape")
         let rest = x.shape.dropFirst()
