@@ -66,7 +66,17 @@ struct KerasZip {
             }
         }
         try output.close()
-        return try HDF5File(path: path)
+        return try Self.naming(name, temporary: path) { try HDF5File(path: path) }
+    }
+
+    /// Runs `body`, with libhdf5 errors about the temporary copy naming the member instead
+    /// ("model.weights.h5: /layers/dense/vars/0: …"), since the user never saw the copy's path.
+    static func naming<T>(_ member: String, temporary: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as HDF5Error where error.file == temporary {
+            throw HDF5Error(file: member, object: error.object, message: error.message)
+        }
     }
 
     private func entry(_ name: String) throws -> Entry {
@@ -126,4 +136,15 @@ struct PrivateFolder {
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A weight source reading the temporary copy of a .keras member, its errors naming the member.
+struct ZipMemberWeights: KerasWeightSource {
+    let source: any KerasWeightSource
+    let member: String
+    let temporary: String
+
+    func weights(for layer: KerasLayer, scope: [String]) throws -> [KerasWeight] {
+        try KerasZip.naming(member, temporary: temporary) { try source.weights(for: layer, scope: scope) }
+    }
 }
