@@ -67,7 +67,11 @@ enum CoreLayers {
         func constant(_ key: String, _ fallback: Float) throws -> String {
             if let list = c.config[key]?.array {
                 let values = list.compactMap(\.double).map(Float.init)
-                guard values.count == list.count else { throw c.fail("option '\(key)' is not a list of numbers") }
+                guard values.count == list.count else { throw c.fail("option '\(key)' must be a list of numbers, got \(JSONValue.array(list))") }
+                // One value per channel of the last axis, or one for all: any other count would not broadcast.
+                if values.count != 1, let channels = x.shape.last ?? nil, values.count != channels {
+                    throw c.fail("option '\(key)' has \(values.count) values for \(channels) channels")
+                }
                 return b.floats(key, values, dims: [values.count])
             }
             return b.scalar(key, try c.finite(key, default: fallback))

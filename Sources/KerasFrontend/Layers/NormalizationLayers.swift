@@ -64,7 +64,10 @@ enum NormalizationLayers {
         func statistic(_ key: String, _ index: Int) throws -> [Float] {
             if let list = c.config[key]?.array {
                 let values = list.compactMap(\.double).map(Float.init)
-                guard values.count == list.count else { throw c.fail("option '\(key)' is not a list of numbers") }
+                guard values.count == list.count else { throw c.fail("option '\(key)' must be a list of numbers, got \(JSONValue.array(list))") }
+                guard values.count == 1 || values.count == channels else {
+                    throw c.fail("option '\(key)' has \(values.count) values for \(channels) channels")
+                }
                 return values.count == 1 ? [Float](repeating: values[0], count: channels) : values
             }
             if let single = c.config[key]?.double { return [Float](repeating: Float(single), count: channels) }
