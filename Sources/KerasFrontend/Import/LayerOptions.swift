@@ -15,17 +15,12 @@ extension LayerContext {
         try checked(key, try int(key, default: fallback), in: 1...Self.maxSize, "a positive integer")
     }
 
-    /// A whole number in 0...maxSize (pads, crops, output padding).
-    func nonNegative(_ key: String, default fallback: Int? = nil) throws -> Int {
-        try checked(key, try int(key, default: fallback), in: 0...Self.maxSize, "a non-negative integer")
-    }
-
     /// `count` sizes (strides, kernel, pool size, dilation): one integer or a list, each in 1...maxSize.
     func sizes(_ key: String, count: Int, default fallback: Int? = nil) throws -> [Int] {
         try ints(key, count: count, default: fallback).map { try checked(key, $0, in: 1...Self.maxSize, "positive integers") }
     }
 
-    /// `count` whole numbers in 0...maxSize.
+    /// `count` whole numbers in 0...maxSize (output padding).
     func nonNegatives(_ key: String, count: Int, default fallback: Int? = nil) throws -> [Int] {
         try ints(key, count: count, default: fallback).map { try checked(key, $0, in: 0...Self.maxSize, "non-negative integers") }
     }
