@@ -1,3 +1,4 @@
+import Limits
 import ONNX
 import Rewrite
 
@@ -128,8 +129,9 @@ public enum KerasImporter {
         guard let dims = (config["batch_shape"] ?? config["batch_input_shape"])?.array, !dims.isEmpty else {
             throw KerasError.layer(layer.id, "no batch_shape")
         }
-        var shape: [Int?] = dims.map(\.int)
+        var shape = try inputShape(dims, layer: layer)
         if let batchSize { shape[0] = batchSize }
+        try checkBudget(shape, layer: layer)
         let symbolic = shape.enumerated().map { i, size -> Dimension in
             if let size { return .known(Int64(size)) }
             return .symbolic(i == 0 ? "batch" : "\(layer.name)_dim\(i)")
@@ -137,6 +139,29 @@ public enum KerasImporter {
         let dataType = try KerasDType.onnx(config["dtype"], layer: layer.id)
         let value = Value(name: layer.name, type: .tensor(dataType, TensorShape(symbolic)))
         return (value, KerasTensor(name: layer.name, shape: shape))
+    }
+
+    /// The sizes of `batch_shape`: null for a size known only at run time, else a positive integer; a
+    /// negative, fractional or absurd size is refused quoting the config.
+    private static func inputShape(_ dims: [JSONValue], layer: KerasLayer) throws -> [Int?] {
+        try dims.map { dim -> Int? in
+            if dim.isNull { return nil }
+            guard let size = dim.int, size >= 1 else {
+                throw KerasError.layer(layer.id, "batch_shape \(JSONValue.array(dims)) has the size \(dim), not a positive integer or null")
+            }
+            return size
+        }
+    }
+
+    /// An input's known sizes must fit the memory budget at float32: a 2^40-element input is a mistake that
+    /// would surface as a failed allocation when the model is run.
+    private static func checkBudget(_ shape: [Int?], layer: KerasLayer) throws {
+        let known = shape.compactMap { $0 }
+        let budget = MemoryBudget.current
+        guard let count = ShapeArithmetic.product(known), count <= budget.bytes / 4 else {
+            let shown = shape.map { $0.map(String.init) ?? "None" }.joined(separator: ", ")
+            throw KerasError.layer(layer.id, "input shape (\(shown)) is over the memory budget of \(budget) (--max-memory) at float32")
+        }
     }
 
     /// An input taken channels-first: the graph input's dims move the channel axis to 1, and a Transpose
@@ -224,7 +249,9 @@ private struct ModelRun {
             ? inputs : inputs.map { Layout.kerasOrder($0, builder) }
         let context = LayerContext(layer: layer, call: call, inputs: inputs, weights: weights, builder: builder,
                                    kerasVersion: kerasVersion)
-        return try mapping(context)
+        let outputs = try mapping(context)
+        for output in outputs { try context.checkOutput(output.shape) }
+        return outputs
     }
 
     /// A nested model: its input layers take the call's inputs, its layers are converted in its own scope.

@@ -64,37 +64,58 @@ struct LayerContext {
     func string(_ key: String, default fallback: String? = nil) throws -> String {
         if let value = config[key]?.string { return value }
         if let fallback, config[key] == nil || config[key]?.isNull == true { return fallback }
-        throw fail("option '\(key)' is missing or not a string")
+        guard let value = config[key], !value.isNull else { throw fail("option '\(key)' is missing") }
+        throw fail("option '\(key)' must be a string, got \(value)")
     }
 
     func bool(_ key: String, default fallback: Bool) throws -> Bool {
         guard let value = config[key], !value.isNull else { return fallback }
-        guard let flag = value.bool else { throw fail("option '\(key)' is not true or false") }
+        guard let flag = value.bool else { throw fail("option '\(key)' must be true or false, got \(value)") }
         return flag
     }
 
+    /// A whole number (of any sign; the validated accessors in LayerOptions.swift bound it).
     func int(_ key: String, default fallback: Int? = nil) throws -> Int {
-        if let value = config[key]?.int { return value }
-        if let fallback, config[key] == nil || config[key]?.isNull == true { return fallback }
-        throw fail("option '\(key)' is missing or not an integer")
+        guard let value = config[key], !value.isNull else {
+            if let fallback { return fallback }
+            throw fail("option '\(key)' is missing")
+        }
+        return try integer(value, key: key)
     }
 
+    /// A number (NaN and infinities included: the validated accessors refuse them where they matter).
     func float(_ key: String, default fallback: Float? = nil) throws -> Float {
-        if let value = config[key]?.double { return Float(value) }
-        if let fallback, config[key] == nil || config[key]?.isNull == true { return fallback }
-        throw fail("option '\(key)' is missing or not a number")
+        guard let value = config[key], !value.isNull else {
+            if let fallback { return fallback }
+            throw fail("option '\(key)' is missing")
+        }
+        guard let number = value.double else { throw fail("option '\(key)' must be a number, got \(value)") }
+        return Float(number)
     }
 
     /// An integer or a list of `count` integers (Keras accepts `strides=2` and `strides=(2, 2)`).
     func ints(_ key: String, count: Int, default fallback: Int? = nil) throws -> [Int] {
-        if let single = config[key]?.int { return [Int](repeating: single, count: count) }
-        if let list = config[key]?.array {
-            let values = list.compactMap(\.int)
-            guard values.count == list.count, values.count == count else { throw fail("option '\(key)' is not \(count) integers") }
-            return values
+        guard let value = config[key], !value.isNull else {
+            if let fallback { return [Int](repeating: fallback, count: count) }
+            throw fail("option '\(key)' is missing")
         }
-        if let fallback { return [Int](repeating: fallback, count: count) }
-        throw fail("option '\(key)' is missing")
+        if value.double != nil { return [Int](repeating: try integer(value, key: key), count: count) }
+        guard let list = value.array, list.count == count else {
+            throw fail("option '\(key)' must be an integer or \(count) integers, got \(value)")
+        }
+        return try list.map { item in
+            guard item.double != nil else { throw fail("option '\(key)' must be \(count) integers, got \(value)") }
+            return try integer(item, key: key)
+        }
+    }
+
+    /// `value` as an Int, or an error quoting it as the config writes it (4.6e+18, NaN, "2").
+    func integer(_ value: JSONValue, key: String) throws -> Int {
+        if let number = value.int { return number }
+        if let number = value.double, number.isFinite, number.rounded() == number {
+            throw fail("option '\(key)' is too large, got \(value)")
+        }
+        throw fail("option '\(key)' must be an integer, got \(value)")
     }
 
     /// The `index`-th weight, checked against the shape the layer's config implies.

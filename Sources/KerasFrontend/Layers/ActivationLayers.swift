@@ -13,19 +13,19 @@ enum ActivationLayers {
         "LeakyReLU": { c in
             let x = try c.input()
             // Keras 2 calls the slope `alpha` (default 0.3), Keras 3 `negative_slope` (default 0.3).
-            let slope = try c.config["negative_slope"] != nil ? c.float("negative_slope") : c.float("alpha", default: 0.3)
+            let slope = try c.config["negative_slope"] != nil ? c.finite("negative_slope") : c.finite("alpha", default: 0.3)
             return [KerasTensor(name: c.builder.op("LeakyRelu", [x.name], [.float("alpha", slope)]), shape: x.shape)]
         },
         "ELU": { c in
             let x = try c.input()
-            return [KerasTensor(name: c.builder.op("Elu", [x.name], [.float("alpha", try c.float("alpha", default: 1))]), shape: x.shape)]
+            return [KerasTensor(name: c.builder.op("Elu", [x.name], [.float("alpha", try c.finite("alpha", default: 1))]), shape: x.shape)]
         },
         "PReLU": prelu,
         "Softmax": { c in
             // Called with a mask, the layer gets it as a second input; ONNX Softmax has no mask.
             guard let x = c.inputs.first, c.inputs.count <= 2 else { throw c.fail("expects 1 input and an optional mask") }
             if c.inputs.count == 2 { c.warn("the mask argument of Softmax is ignored") }
-            let axis = c.config["axis"]?.int ?? c.config["axis"]?.array?.first?.int ?? -1
+            let axis = try c.axis("axis", rank: x.rank, default: -1, batch: true)
             return [KerasTensor(name: try softmax("Softmax", x, axis: axis, c), shape: x.shape)]
         },
     ]
@@ -33,8 +33,8 @@ enum ActivationLayers {
     /// ReLU(max_value, threshold, negative_slope): y = x ≥ max ? max : x ≥ threshold ? x : slope·(x − threshold).
     private static func relu(_ c: LayerContext) throws -> [KerasTensor] {
         let x = try c.input()
-        let maxValue = c.config["max_value"]?.double.map(Float.init)
-        let threshold = try c.float("threshold", default: 0), slope = try c.float("negative_slope", default: 0)
+        let maxValue = c.config["max_value"].map { $0.isNull } ?? true ? nil : try c.float("max_value")
+        let threshold = try c.finite("threshold", default: 0), slope = try c.finite("negative_slope", default: 0)
         let b = c.builder
         var y: String
         if threshold == 0 && slope == 0 {

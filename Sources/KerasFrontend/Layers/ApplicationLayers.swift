@@ -16,14 +16,14 @@ enum ApplicationLayers {
     private static func customScale(_ c: LayerContext) throws -> [KerasTensor] {
         guard c.inputs.count == 2 else { throw c.fail("takes [shortcut, residual], got \(c.inputs.count) tensors") }
         let b = c.builder
-        let scaled = b.op("Mul", [c.inputs[1].name, b.scalar("scale", try c.float("scale"))])
+        let scaled = b.op("Mul", [c.inputs[1].name, b.scalar("scale", try c.finite("scale"))])
         return [KerasTensor(name: b.op("Add", [c.inputs[0].name, scaled]), shape: MergeLayers.broadcast(c.inputs))]
     }
 
     /// y = x · γ over the last (channels-last) axis; γ is the layer's only weight, of size `projection_dim`.
     private static func layerScale(_ c: LayerContext) throws -> [KerasTensor] {
         let x = try c.input()
-        let width = try c.int("projection_dim")
+        let width = try c.size("projection_dim")
         let channels = x.shape.last ?? nil
         guard channels == nil || channels == width else {
             throw c.fail("projection_dim \(width) does not match the input's last axis (\(channels.map(String.init) ?? "unknown"))")

@@ -1,4 +1,5 @@
 import Foundation
+import Limits
 import ONNX
 
 /// MultiHeadAttention, Attention (Luong) and AdditiveAttention (Bahdanau), written with plain MatMul, Add,
@@ -42,6 +43,7 @@ enum AttentionLayers {
         guard let t = queryLength, let s = keyLength else {
             throw c.fail("use_causal_mask needs known query and key sequence lengths")
         }
+        try c.checkAllocation([t, s], "the causal mask")
         var values = [Float](repeating: 0, count: t * s)
         for i in 0..<t { for j in 0..<s where j > i { values[i * s + j] = largeNegative } }
         return c.builder.floats("causal_mask", values, dims: [t, s])
@@ -65,8 +67,8 @@ enum AttentionLayers {
         if let window = c.config["sliding_window"], !window.isNull { throw c.fail("sliding_window is not supported") }
         let causal = try option(c, "use_causal_mask")
 
-        let heads = try c.int("num_heads"), keyDim = try c.int("key_dim")
-        let valueDim = try c.int("value_dim", default: keyDim)
+        let heads = try c.size("num_heads"), keyDim = try c.size("key_dim")
+        let valueDim = try c.size("value_dim", default: keyDim)
         let useBias = try c.bool("use_bias", default: true)
         let rank = query.rank
         guard rank >= 3, value.rank == rank, key.rank == rank else {
@@ -83,7 +85,8 @@ enum AttentionLayers {
               let keyWidth = key.shape.last ?? nil else { throw c.fail("the feature axes must have known sizes") }
         var outputShape = [queryWidth]
         if let spec = c.config["output_shape"], !spec.isNull {
-            guard let list = spec.int.map({ [$0] }) ?? spec.array?.compactMap(\.int), !list.isEmpty else {
+            guard let list = spec.int.map({ [$0] }) ?? spec.array?.compactMap(\.int), !list.isEmpty,
+                  list.count == (spec.array?.count ?? 1), list.allSatisfy({ (1...LayerContext.maxSize).contains($0) }) else {
                 throw c.fail("output_shape \(spec) is not understood")
             }
             outputShape = list
@@ -111,9 +114,10 @@ enum AttentionLayers {
         /// [B, D1…, C] → [B, L, C] with L the product of the middle axes.
         func flattened(_ t: KerasTensor) -> (name: String, length: Int?) {
             let middle = t.shape.dropFirst().dropLast()
-            let length = middle.reduce(Optional(1)) { total, size in total.flatMap { a in size.map { a * $0 } } }
+            // The sizes are those of tensors that passed the memory-budget check, so the product fits.
+            let length = middle.contains(nil) ? nil : ShapeArithmetic.product(middle.compactMap { $0 })
             guard rank > 3 else { return (t.name, length) }
-            return (b.op("Reshape", [t.name, b.int64s("shape", [0, -1, Int64(t.shape.last!!)])]), length)
+            return (b.op("Reshape", [t.name, b.int64s("shape", [0, -1, Int64(t.shape.last.flatMap { $0 } ?? 0)])]), length)
         }
         /// x·W + b → [B, L, H, D] → transposed by `perm`.
         func project(_ x: String, _ w: (kernel: KerasWeight, bias: KerasWeight?), _ what: String, dim: Int, perm: [Int]) -> String {

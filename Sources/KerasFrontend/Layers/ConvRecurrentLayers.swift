@@ -16,6 +16,9 @@ enum ConvRecurrentLayers {
         "ConvLSTM3D": { c in try convLSTM(c, spatial: 3) },
     ]
 
+    /// The most time steps unrolled.
+    static let maxSteps = 10_000
+
     private static func convLSTM(_ c: LayerContext, spatial: Int) throws -> [KerasTensor] {
         let x = try c.input()
         guard x.rank == spatial + 3 else { throw c.fail("input rank \(x.rank) is not \(spatial + 3)") }
@@ -23,8 +26,11 @@ enum ConvRecurrentLayers {
             throw c.fail("only channels_last is supported")
         }
         guard let steps = x.shape[1], steps > 0 else { throw c.fail("the number of time steps must be known to unroll the layer") }
+        // Each step is about twenty nodes: a declared length in the millions would build a graph no runtime
+        // could load, slowly, rather than fail.
+        guard steps <= maxSteps else { throw c.fail("unrolling \(steps) time steps is more than the \(maxSteps) supported") }
         guard let channels = x.shape[x.rank - 1] else { throw c.fail("the channel axis must have a known size") }
-        let filters = try c.int("filters")
+        let filters = try c.size("filters")
         let w = try ConvolutionLayers.window(c, spatial: spatial, kernelKey: "kernel_size")
         let inputSpatial = Array(x.shape[2..<(x.rank - 1)])
         let outputSpatial = w.output(input: inputSpatial)
@@ -32,7 +38,7 @@ enum ConvRecurrentLayers {
             throw c.fail("the spatial sizes must be known")
         }
         let b = c.builder
-        let taps = w.kernel.reduce(1, *)
+        let taps = try c.product(w.kernel, "kernel size")
         let kernel = try c.weight(0, "kernel", shape: w.kernel + [channels, 4 * filters])
         let recurrent = try c.weight(1, "recurrent_kernel", shape: w.kernel + [filters, 4 * filters])
         let kernelName = b.floats("kernel", bytes: ConvolutionLayers.outputsFirst(kernel, taps: taps, inputs: channels, outputs: 4 * filters),

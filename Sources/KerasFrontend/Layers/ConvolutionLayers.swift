@@ -98,10 +98,10 @@ enum ConvolutionLayers {
     }
 
     static func window(_ c: LayerContext, spatial: Int, kernelKey: String, stridesDefault: [Int]? = nil) throws -> Window {
-        let kernel = try c.ints(kernelKey, count: spatial)
+        let kernel = try c.sizes(kernelKey, count: spatial)
         let strides = c.config["strides"].map { $0.isNull } ?? true
-            ? (stridesDefault ?? [Int](repeating: 1, count: spatial)) : try c.ints("strides", count: spatial)
-        let dilations = try c.ints("dilation_rate", count: spatial, default: 1)
+            ? (stridesDefault ?? [Int](repeating: 1, count: spatial)) : try c.sizes("strides", count: spatial)
+        let dilations = try c.sizes("dilation_rate", count: spatial, default: 1)
         let padding = try c.string("padding", default: "valid").lowercased()
         guard ["valid", "same", "causal"].contains(padding) else { throw c.fail("padding '\(padding)' is not valid, same or causal") }
         return Window(kernel: kernel, strides: strides, dilations: dilations, padding: padding)
@@ -132,7 +132,7 @@ enum ConvolutionLayers {
         let (depthwise, middle, _) = try depthwiseKernel(c, channels: channels, kernel: w.kernel)
         let attributes = w.attributes(input: input.spatial) + [.ints("dilations", w.dilations), .int("group", channels)]
         let spread = b.op("Conv", [input.onnx(b), depthwise], attributes)
-        let filters = try c.int("filters")
+        let filters = try c.size("filters")
         let ones = [Int](repeating: 1, count: spatial)
         let pointwise = try c.weight(1, "pointwise_kernel", shape: ones + [middle, filters])
         let kernel = b.floats("pointwise_kernel", bytes: outputsFirst(pointwise, taps: 1, inputs: middle, outputs: filters),
@@ -202,20 +202,20 @@ enum ConvolutionLayers {
     /// The ONNX weight [channels·multiplier, 1, k…] of weight 0, Keras's `depthwise_kernel` [k…, channels,
     /// multiplier], where output channel c·multiplier + m reads input channel c; with its output count and group.
     private static func depthwiseKernel(_ c: LayerContext, channels: Int, kernel: [Int]) throws -> (String, Int, Int) {
-        let multiplier = try c.int("depth_multiplier", default: 1)
+        let multiplier = try c.size("depth_multiplier", default: 1)
         let w = try c.weight(0, "depthwise_kernel", shape: kernel + [channels, multiplier])
-        let values = outputsFirst(w, taps: kernel.reduce(1, *), inputs: 1, outputs: channels * multiplier)
+        let values = outputsFirst(w, taps: try c.product(kernel, "kernel size"), inputs: 1, outputs: channels * multiplier)
         let name = c.builder.floats("depthwise_kernel", bytes: values, dims: [channels * multiplier, 1] + kernel)
         return (name, channels * multiplier, channels)
     }
 
     /// The ONNX weight [filters, channels/groups, k…] of Keras's `kernel` [k…, channels/groups, filters].
     private static func groupedKernel(_ c: LayerContext, channels: Int, kernel: [Int]) throws -> (String, Int, Int) {
-        let filters = try c.int("filters"), groups = try c.int("groups", default: 1)
+        let filters = try c.size("filters"), groups = try c.size("groups", default: 1)
         guard groups >= 1, channels % groups == 0, filters % groups == 0 else { throw c.fail("groups \(groups) do not divide \(channels) channels and \(filters) filters") }
         let perGroup = channels / groups
         let w = try c.weight(0, "kernel", shape: kernel + [perGroup, filters])
-        let values = outputsFirst(w, taps: kernel.reduce(1, *), inputs: perGroup, outputs: filters)
+        let values = outputsFirst(w, taps: try c.product(kernel, "kernel size"), inputs: perGroup, outputs: filters)
         return (c.builder.floats("kernel", bytes: values, dims: [filters, perGroup] + kernel), filters, groups)
     }
 }

@@ -19,7 +19,7 @@ enum CoreLayers {
     private static func dense(_ c: LayerContext) throws -> [KerasTensor] {
         let x = try c.input()
         guard let inputSize = x.shape.last ?? nil else { throw c.fail("the last input axis must have a known size") }
-        let units = try c.int("units")
+        let units = try c.size("units")
         let useBias = try c.bool("use_bias", default: true)
         let kernel = try c.weight(0, "kernel", shape: [inputSize, units])
         let b = c.builder
@@ -54,7 +54,7 @@ enum CoreLayers {
     /// Rows of the embedding matrix picked by integer indices.
     private static func embedding(_ c: LayerContext) throws -> [KerasTensor] {
         let x = try c.input()
-        let rows = try c.int("input_dim"), width = try c.int("output_dim")
+        let rows = try c.size("input_dim"), width = try c.size("output_dim")
         let table = try c.weight(0, "embeddings", shape: [rows, width])
         let y = c.builder.op("Gather", [c.builder.weight("embeddings", table), x.name])
         return [KerasTensor(name: y, shape: x.shape + [width])]
@@ -67,10 +67,14 @@ enum CoreLayers {
         func constant(_ key: String, _ fallback: Float) throws -> String {
             if let list = c.config[key]?.array {
                 let values = list.compactMap(\.double).map(Float.init)
-                guard values.count == list.count else { throw c.fail("option '\(key)' is not a list of numbers") }
+                guard values.count == list.count else { throw c.fail("option '\(key)' must be a list of numbers, got \(JSONValue.array(list))") }
+                // One value per channel of the last axis, or one for all: any other count would not broadcast.
+                if values.count != 1, let channels = x.shape.last ?? nil, values.count != channels {
+                    throw c.fail("option '\(key)' has \(values.count) values for \(channels) channels")
+                }
                 return b.floats(key, values, dims: [values.count])
             }
-            return b.scalar(key, try c.float(key, default: fallback))
+            return b.scalar(key, try c.finite(key, default: fallback))
         }
         let y = b.op("Add", [b.op("Mul", [x.name, try constant("scale", 1)]), try constant("offset", 0)])
         return [KerasTensor(name: y, shape: x.shape)]

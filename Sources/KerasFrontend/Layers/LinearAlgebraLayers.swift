@@ -52,7 +52,7 @@ enum LinearAlgebraLayers {
         let raw: [Int]
         if let single = c.config["axes"]?.int {
             raw = [single, single]
-        } else if let pair = c.config["axes"]?.array?.compactMap(\.int), pair.count == 2 {
+        } else if let list = c.config["axes"]?.array, list.count == 2, case let pair = list.compactMap(\.int), pair.count == 2 {
             raw = pair
         } else {
             throw c.fail("option 'axes' is not an integer or a pair of integers")

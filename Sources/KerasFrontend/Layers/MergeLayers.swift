@@ -14,9 +14,8 @@ enum MergeLayers {
         },
         "Concatenate": { c in
             guard let first = c.inputs.first, c.inputs.count >= 2 else { throw c.fail("Concatenate takes 2 or more inputs") }
-            let raw = try c.int("axis", default: -1)
-            let axis = raw < 0 ? raw + first.rank : raw
-            guard axis >= 0, axis < first.rank, c.inputs.allSatisfy({ $0.rank == first.rank }) else { throw c.fail("axis \(raw) does not fit the inputs") }
+            let axis = try c.axis("axis", rank: first.rank, default: -1, batch: true)
+            guard c.inputs.allSatisfy({ $0.rank == first.rank }) else { throw c.fail("inputs of ranks \(c.inputs.map(\.rank)) cannot be joined") }
             var shape = first.shape
             shape[axis] = c.inputs.reduce(Optional(0)) { total, t in total.flatMap { a in t.shape[axis].map { a + $0 } } }
             return [KerasTensor(name: c.builder.op("Concat", c.inputs.map(\.name), [.int("axis", axis)]), shape: shape)]

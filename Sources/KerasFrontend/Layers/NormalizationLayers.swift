@@ -1,4 +1,5 @@
 import Foundation
+import Limits
 import ONNX
 
 /// BatchNormalization (inference: the moving statistics folded into one scale and shift per channel, applied
@@ -14,11 +15,10 @@ enum NormalizationLayers {
     ]
 
     private static func axis(_ c: LayerContext, rank: Int) throws -> Int {
-        let raw = c.config["axis"]?.int ?? c.config["axis"]?.array?.first?.int ?? -1
-        if let list = c.config["axis"]?.array, list.count > 1 { throw c.fail("normalisation over several axes \(list) is not supported") }
-        let axis = raw < 0 ? raw + rank : raw
-        guard axis >= 1, axis < rank else { throw c.fail("axis \(raw) does not fit an input of rank \(rank)") }
-        return axis
+        if let list = c.config["axis"]?.array, list.count > 1 {
+            throw c.fail("normalisation over several axes \(JSONValue.array(list)) is not supported")
+        }
+        return try c.axis("axis", rank: rank, default: -1)
     }
 
     /// Per-channel constants shaped to broadcast along `axis` of a rank-`rank` tensor.
@@ -32,7 +32,7 @@ enum NormalizationLayers {
         let axis = try axis(c, rank: x.rank)
         guard let channels = x.shape[axis] else { throw c.fail("the channel axis must have a known size") }
         let scale = try c.bool("scale", default: true), center = try c.bool("center", default: true)
-        let epsilon = Double(try c.float("epsilon", default: 1e-3))
+        let epsilon = Double(try c.nonNegativeFinite("epsilon", default: 1e-3))
         var index = 0
         func next(_ what: String) throws -> [Float] {
             defer { index += 1 }
@@ -64,7 +64,10 @@ enum NormalizationLayers {
         func statistic(_ key: String, _ index: Int) throws -> [Float] {
             if let list = c.config[key]?.array {
                 let values = list.compactMap(\.double).map(Float.init)
-                guard values.count == list.count else { throw c.fail("option '\(key)' is not a list of numbers") }
+                guard values.count == list.count else { throw c.fail("option '\(key)' must be a list of numbers, got \(JSONValue.array(list))") }
+                guard values.count == 1 || values.count == channels else {
+                    throw c.fail("option '\(key)' has \(values.count) values for \(channels) channels")
+                }
                 return values.count == 1 ? [Float](repeating: values[0], count: channels) : values
             }
             if let single = c.config[key]?.double { return [Float](repeating: Float(single), count: channels) }
@@ -88,7 +91,7 @@ enum NormalizationLayers {
         let x = try c.input()
         let axis = try axis(c, rank: x.rank)
         guard axis == x.rank - 1, let width = x.shape[axis] else { throw c.fail("only the last axis, of known size, is supported") }
-        let epsilon = try c.float("epsilon", default: 1e-3)
+        let epsilon = try c.nonNegativeFinite("epsilon", default: 1e-3)
         let scale = try c.bool("scale", default: true), center = try c.bool("center", default: true)
         let gamma = scale ? try c.weight(0, "gamma", shape: [width]).values : [Float](repeating: 1, count: width)
         let beta = center ? try c.weight(scale ? 1 : 0, "beta", shape: [width]).values : [Float](repeating: 0, count: width)
@@ -112,10 +115,11 @@ enum NormalizationLayers {
         let x = try c.input()
         let axis = try axis(c, rank: x.rank)
         guard let channels = x.shape[axis] else { throw c.fail("the channel axis must have a known size") }
-        let configured = try c.int("groups", default: 32)
-        let groups = configured == -1 ? channels : configured   // Keras: -1 is one group per channel
-        guard groups > 0, channels % groups == 0 else { throw c.fail("\(channels) channels do not split into \(configured) groups") }
-        let epsilon = try c.float("epsilon", default: 1e-3)
+        // Keras: -1 is one group per channel.
+        let configured = c.config["groups"]?.int == -1 ? -1 : try c.size("groups", default: 32)
+        let groups = configured == -1 ? channels : configured
+        guard channels % groups == 0 else { throw c.fail("\(channels) channels do not split into \(configured) groups") }
+        let epsilon = try c.nonNegativeFinite("epsilon", default: 1e-3)
         let scale = try c.bool("scale", default: true), center = try c.bool("center", default: true)
         let gamma = scale ? try c.weight(0, "gamma", shape: [channels]).values : nil
         let beta = center ? try c.weight(scale ? 1 : 0, "beta", shape: [channels]).values : nil
@@ -124,7 +128,7 @@ enum NormalizationLayers {
         }
         let b = c.builder
         // [N, before…, C, after…] → [N, B, G, C/G, A]: the statistics are over axes 1, 3 and 4.
-        func product(_ sizes: ArraySlice<Int?>) -> Int? { sizes.reduce(Optional(1)) { total, s in total.flatMap { t in s.map { t * $0 } } } }
+        func product(_ sizes: ArraySlice<Int?>) -> Int? { sizes.contains(nil) ? nil : ShapeArithmetic.product(sizes.compactMap { $0 }) }
         let before = product(x.shape[1..<axis]), after = product(x.shape[(axis + 1)...])
         guard before != nil || after != nil else { throw c.fail("the axes before and after the channels cannot both have unknown sizes") }
         let grouped: [Int64] = [0, Int64(before ?? -1), Int64(groups), Int64(channels / groups), Int64(after ?? -1)]
@@ -143,10 +147,13 @@ enum NormalizationLayers {
     /// UnitNormalization: x / ‖x‖₂ over `axis` (an integer or a list).
     private static func unitNormalization(_ c: LayerContext) throws -> [KerasTensor] {
         let x = try c.input()
-        let raw = c.config["axis"]?.int.map { [$0] } ?? c.config["axis"]?.array?.compactMap(\.int) ?? [-1]
+        let value = c.config["axis"] ?? .number(-1)
+        guard let raw = value.int.map({ [$0] }) ?? value.array?.compactMap(\.int), raw.count == (value.array?.count ?? 1) else {
+            throw c.fail("option 'axis' must be an axis or a list of axes, got \(value)")
+        }
         let axes = raw.map { $0 < 0 ? $0 + x.rank : $0 }
         guard !axes.isEmpty, axes.allSatisfy({ (1..<x.rank).contains($0) }), Set(axes).count == axes.count else {
-            throw c.fail("axis \(raw) does not fit an input of rank \(x.rank)")
+            throw c.fail("option 'axis' is \(value), which is not a set of axes of a rank-\(x.rank) input other than the batch axis")
         }
         let y = l2Normalize(x.name, axes: axes, epsilon: 1e-12, kerasVersion: c.kerasVersion, c.builder)
         return [KerasTensor(name: y, shape: x.shape)]

@@ -19,7 +19,7 @@ enum PoolingLayers {
 
     private static func pool(_ c: LayerContext, _ op: String, spatial: Int) throws -> [KerasTensor] {
         let input = try ConvolutionLayers.SpatialInput(c, spatial: spatial)
-        let size = try c.ints("pool_size", count: spatial)
+        let size = try c.sizes("pool_size", count: spatial)
         var w = try ConvolutionLayers.window(c, spatial: spatial, kernelKey: "pool_size", stridesDefault: size)
         w.dilations = [Int](repeating: 1, count: spatial)
         let b = c.builder

@@ -61,8 +61,7 @@ enum RecurrentLayers {
 
         init(_ kind: Kind, _ c: LayerContext) throws {
             self.kind = kind
-            units = try c.int("units")
-            guard units > 0 else { throw c.fail("units must be positive, got \(units)") }
+            units = try c.size("units")
             activation = try c.string("activation", default: "tanh")
             recurrentActivation = kind == .simple ? "" : try c.string("recurrent_activation", default: "sigmoid")
             useBias = try c.bool("use_bias", default: true)

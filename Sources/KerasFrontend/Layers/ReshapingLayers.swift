@@ -1,3 +1,4 @@
+import Limits
 import ONNX
 
 /// Flatten, Reshape, Permute, RepeatVector and ZeroPadding1D/2D/3D, all on channels-last tensors as Keras
@@ -10,7 +11,7 @@ enum ReshapingLayers {
     private static func flatten(_ c: LayerContext) throws -> [KerasTensor] {
         let x = try c.input()
         let rest = x.shape.dropFirst().compactMap { $0 }
-        let size: Int? = rest.count == x.rank - 1 ? rest.reduce(1, *) : nil
+        let size: Int? = rest.count == x.rank - 1 ? try c.product(rest, "flattened size") : nil
         let b = c.builder
         if x.rank >= 3, x.featureOrder == nil, size != nil, let transpose = b.producer(of: x.name), transpose.opType == "Transpose",
            case .ints(let perm)? = transpose.attribute("perm")?.value,
@@ -25,7 +26,8 @@ enum ReshapingLayers {
     /// channels-first flattening [C, D1…].
     static func channelsFirstOrder(_ sizes: [Int]) -> [Int] {
         guard let channels = sizes.last else { return [] }
-        let spatial = sizes.dropLast().reduce(1, *)
+        // The sizes are those of a tensor that passed the memory-budget check, so the product fits.
+        let spatial = ShapeArithmetic.product(sizes.dropLast()) ?? 0
         var order: [Int] = []
         order.reserveCapacity(channels * spatial)
         for channel in 0..<channels {
@@ -36,24 +38,15 @@ enum ReshapingLayers {
 
     static let mappings: [String: LayerMapping] = [
         "Flatten": flatten,
-        "Reshape": { c in
-            let x = try c.input()
-            guard let target = c.config["target_shape"]?.array?.compactMap(\.int) else { throw c.fail("no target_shape") }
-            let shape = c.builder.int64s("shape", [0] + target.map(Int64.init))
-            let known = x.shape.dropFirst().allSatisfy { $0 != nil } ? x.shape.dropFirst().reduce(1) { $0 * ($1 ?? 1) } : nil
-            let fixed = target.filter { $0 != -1 }.reduce(1, *)
-            let dims: [Int?] = target.map { $0 == -1 ? known.map { $0 / max(fixed, 1) } : $0 }
-            return [KerasTensor(name: c.builder.op("Reshape", [x.name, shape]), shape: [x.shape.first ?? nil] + dims)]
-        },
+        "Reshape": reshape,
         "Permute": { c in
             let x = try c.input()
-            guard let dims = c.config["dims"]?.array?.compactMap(\.int), dims.count == x.rank - 1 else { throw c.fail("dims do not fit the input") }
-            let perm = [0] + dims
+            let perm = [0] + (try c.permutation("dims", count: x.rank - 1))
             return [KerasTensor(name: c.builder.op("Transpose", [x.name], [.ints("perm", perm)]), shape: perm.map { x.shape[$0] })]
         },
         "RepeatVector": { c in
             let x = try c.input()
-            let n = try c.int("n")
+            let n = try c.size("n")
             let b = c.builder
             let expanded = b.op("Unsqueeze", [x.name, b.int64s("axes", [1])])
             let y = b.op("Tile", [expanded, b.int64s("repeats", [1, Int64(n), 1])])
@@ -64,18 +57,57 @@ enum ReshapingLayers {
         "ZeroPadding3D": { c in try zeroPadding(c, spatial: 3) },
     ]
 
-    /// Pads (begin, end) per spatial axis: `padding` is n, (a, b) for 1-D, or one pair per axis.
+    /// Pads (begin, end) per spatial axis: `padding` is n, (a, b) for 1-D, or one pair per axis; each a
+    /// whole number in 0...LayerContext.maxSize.
     static func paddingPairs(_ c: LayerContext, key: String, spatial: Int) throws -> [(Int, Int)] {
-        let value = c.config[key]
-        if let n = value?.int { return [(Int, Int)](repeating: (n, n), count: spatial) }
-        guard let list = value?.array else { throw c.fail("option '\(key)' is missing") }
+        guard let value = c.config[key], !value.isNull else { throw c.fail("option '\(key)' is missing") }
+        let pairs = try pairs(of: value, key: key, spatial: spatial, c)
+        guard pairs.allSatisfy({ (0...LayerContext.maxSize).contains($0.0) && (0...LayerContext.maxSize).contains($0.1) }) else {
+            throw c.fail("option '\(key)' must be non-negative integers up to \(LayerContext.maxSize), got \(value)")
+        }
+        return pairs
+    }
+
+    private static func pairs(of value: JSONValue, key: String, spatial: Int, _ c: LayerContext) throws -> [(Int, Int)] {
+        if value.double != nil {
+            let n = try c.integer(value, key: key)
+            return [(Int, Int)](repeating: (n, n), count: spatial)
+        }
+        guard let list = value.array else { throw c.fail("option '\(key)' must be an integer or a list, got \(value)") }
         if spatial == 1, list.count == 2, let a = list[0].int, let b = list[1].int { return [(a, b)] }
         guard list.count == spatial else { throw c.fail("option '\(key)' has \(list.count) entries for \(spatial) axes") }
         return try list.map { item in
             if let n = item.int { return (n, n) }
-            guard let pair = item.array?.compactMap(\.int), pair.count == 2 else { throw c.fail("option '\(key)' entry \(item) is not a pair") }
+            guard let pair = item.array?.compactMap(\.int), pair.count == 2, item.array?.count == 2 else {
+                throw c.fail("option '\(key)' must be integers or pairs of integers, got \(value)")
+            }
             return (pair[0], pair[1])
         }
+    }
+
+    /// Reshape to `target_shape` (the batch axis kept): sizes ≥ 1 and at most one -1, whose product must fit
+    /// the input when its size is known.
+    private static func reshape(_ c: LayerContext) throws -> [KerasTensor] {
+        let x = try c.input()
+        guard let value = c.config["target_shape"], let list = value.array, !list.isEmpty else {
+            throw c.fail("option 'target_shape' is missing or not a list")
+        }
+        let target = try list.map { item -> Int in
+            guard item.double != nil else { throw c.fail("option 'target_shape' must be a list of integers, got \(value)") }
+            return try c.integer(item, key: "target_shape")
+        }
+        guard target.allSatisfy({ $0 == -1 || (1...LayerContext.maxSize).contains($0) }), target.filter({ $0 == -1 }).count <= 1 else {
+            throw c.fail("option 'target_shape' is \(value); each size must be -1 or 1…\(LayerContext.maxSize), with at most one -1")
+        }
+        let fixed = try c.product(target.filter { $0 != -1 }, "target_shape")
+        let rest = x.shape.dropFirst()
+        let known = rest.contains(nil) ? nil : ShapeArithmetic.product(rest.compactMap { $0 })
+        if let known, known % fixed != 0 || (!target.contains(-1) && known != fixed) {
+            throw c.fail("option 'target_shape' is \(value), which does not hold the input's \(known) values per sample")
+        }
+        let dims: [Int?] = target.map { $0 == -1 ? known.map { $0 / fixed } : $0 }
+        let shape = c.builder.int64s("shape", [0] + target.map(Int64.init))
+        return [KerasTensor(name: c.builder.op("Reshape", [x.name, shape]), shape: [x.shape.first ?? nil] + dims)]
     }
 
     private static func zeroPadding(_ c: LayerContext, spatial: Int) throws -> [KerasTensor] {

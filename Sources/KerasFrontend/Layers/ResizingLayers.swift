@@ -36,11 +36,10 @@ enum ResizingLayers {
     /// are exact, so Resize's output size floor(in·scale) is in·factor.
     private static func upSampling(_ c: LayerContext, spatial: Int) throws -> [KerasTensor] {
         let input = try ConvolutionLayers.SpatialInput(c, spatial: spatial)
-        let factors = try c.ints("size", count: spatial)
-        guard factors.allSatisfy({ $0 >= 1 }) else { throw c.fail("size \(factors) has a factor below 1") }
+        let factors = try c.sizes("size", count: spatial)
         let b = c.builder
         let interpolation = try c.string("interpolation", default: "nearest")
-        let spatialOut = zip(input.spatial, factors).map { size, factor in size.map { $0 * factor } }
+        let spatialOut = try zip(input.spatial, factors).map { size, factor in try size.map { try c.product([$0, factor], "upsampled size") } }
         let y: String
         if interpolation == "bicubic" {
             y = try bicubic(input.onnx(b), from: input.spatial, to: spatialOut, c)
@@ -55,21 +54,21 @@ enum ResizingLayers {
     /// (crop_to_aspect_ratio) or padding to it (pad_to_aspect_ratio, Keras 3).
     private static func resizing(_ c: LayerContext) throws -> [KerasTensor] {
         let input = try ConvolutionLayers.SpatialInput(c, spatial: 2)
-        let target = [try c.int("height"), try c.int("width")]
+        let target = [try c.size("height"), try c.size("width")]
         guard try !c.bool("antialias", default: false) else { throw c.fail("antialias is not supported") }
         let b = c.builder
         var y = input.onnx(b)
         var size = input.spatial
         if try c.bool("crop_to_aspect_ratio", default: false) {
             let known = try knownSize(input, c, for: "crop_to_aspect_ratio")
-            let window = aspectCrop(known, target: target)
+            let window = try aspectCrop(known, target: target, c)
             y = centerSlice(y, axes: [2, 3], size: known, window: window, b)
             size = window
         } else if try c.bool("pad_to_aspect_ratio", default: false) {
             let mode = try c.string("fill_mode", default: "constant")
             guard mode == "constant" else { throw c.fail("fill_mode '\(mode)' is not supported (constant is)") }
             let known = try knownSize(input, c, for: "pad_to_aspect_ratio")
-            (y, size) = aspectPad(y, size: known, target: target, value: try c.float("fill_value", default: 0), b)
+            (y, size) = try aspectPad(y, size: known, target: target, value: try c.float("fill_value", default: 0), c)
         }
         y = try resize(y, from: size, to: target, interpolation: try c.string("interpolation", default: "bilinear"), c)
         return [input.output(y, channels: input.channels, spatial: target, b)]
@@ -80,7 +79,7 @@ enum ResizingLayers {
     /// bilinear).
     private static func centerCrop(_ c: LayerContext) throws -> [KerasTensor] {
         let input = try ConvolutionLayers.SpatialInput(c, spatial: 2)
-        let target = [try c.int("height"), try c.int("width")]
+        let target = [try c.size("height"), try c.size("width")]
         // Keras picks between cropping and resizing by the input size.
         let size = try knownSize(input, c, for: "CenterCrop")
         let b = c.builder
@@ -91,7 +90,7 @@ enum ResizingLayers {
             shape.replaceSubrange(first...(first + 1), with: target)
             return [KerasTensor(name: y, shape: shape)]
         }
-        let window = aspectCrop(size, target: target)
+        let window = try aspectCrop(size, target: target, c)
         let cropped = centerSlice(input.onnx(b), axes: [2, 3], size: size, window: window, b)
         let y = try resize(cropped, from: window, to: target, interpolation: "bilinear", c)
         return [input.output(y, channels: input.channels, spatial: target, b)]
@@ -131,6 +130,8 @@ enum ResizingLayers {
             throw c.fail("bicubic interpolation needs a known input height and width")
         }
         let b = c.builder
+        try c.checkAllocation([outW, w], "bicubic column weights")
+        try c.checkAllocation([outH, h], "bicubic row weights")
         let columns = TensorFlowBicubic.weights(input: w, output: outW)
         var columnsT = [Float](repeating: 0, count: columns.count)
         for o in 0..<outW { for i in 0..<w { columnsT[i * outW + o] = columns[o * w + i] } }
@@ -140,15 +141,18 @@ enum ResizingLayers {
     }
 
     /// The centred window with the target's aspect ratio that Keras crops (sizes truncated, at least 1).
-    static func aspectCrop(_ size: [Int], target: [Int]) -> [Int] {
-        [max(min(size[0], size[1] * target[0] / target[1]), 1), max(min(size[1], size[0] * target[1] / target[0]), 1)]
+    static func aspectCrop(_ size: [Int], target: [Int], _ c: LayerContext) throws -> [Int] {
+        let (tall, wide) = (try c.product([size[1], target[0]], "crop size"), try c.product([size[0], target[1]], "crop size"))
+        return [max(min(size[0], tall / target[1]), 1), max(min(size[1], wide / target[0]), 1)]
     }
 
     /// Keras 3's pad_to_aspect_ratio on the last two axes of channels-first `x`: the padded size is
     /// truncated, and the same half of the difference goes on both sides (so an odd difference loses one).
     /// Returns the padded value and its size.
-    private static func aspectPad(_ x: String, size: [Int], target: [Int], value: Float, _ b: GraphBuilder) -> (String, [Int?]) {
-        let padded = [max(size[0], size[1] * target[0] / target[1]), max(size[1], size[0] * target[1] / target[0])]
+    private static func aspectPad(_ x: String, size: [Int], target: [Int], value: Float, _ c: LayerContext) throws -> (String, [Int?]) {
+        let b = c.builder
+        let (tall, wide) = (try c.product([size[1], target[0]], "padded size"), try c.product([size[0], target[1]], "padded size"))
+        let padded = [max(size[0], tall / target[1]), max(size[1], wide / target[0])]
         let each = zip(padded, size).map { ($0 - $1) / 2 }
         guard each.contains(where: { $0 > 0 }) else { return (x, size) }
         let pads = b.int64s("pads", ([0, 0] + each + [0, 0] + each).map(Int64.init))

@@ -26,16 +26,16 @@ enum TransposedConvolutionLayers {
         let w = try ConvolutionLayers.window(c, spatial: spatial, kernelKey: "kernel_size")
         guard w.padding != "causal" else { throw c.fail("padding 'causal' is not valid for a transposed convolution") }
         let outputPadding: [Int]? = c.config["output_padding"].map { $0.isNull } ?? true
-            ? nil : try c.ints("output_padding", count: spatial)
+            ? nil : try c.nonNegatives("output_padding", count: spatial)
         let axes = w.kernel.indices.map { i in
             Axis(kernel: w.kernel[i], stride: w.strides[i], dilation: w.dilations[i], same: w.padding == "same",
                  outputPadding: outputPadding?[i])
         }
-        let filters = try c.int("filters")
+        let filters = try c.size("filters")
         let b = c.builder
         // Keras's kernel is [k…, filters, channels]; ConvTranspose reads [channels, filters, k…].
         let kernel = try c.weight(0, "kernel", shape: w.kernel + [filters, channels])
-        let values = ConvolutionLayers.outputsFirst(kernel, taps: w.kernel.reduce(1, *), inputs: filters, outputs: channels)
+        let values = ConvolutionLayers.outputsFirst(kernel, taps: try c.product(w.kernel, "kernel size"), inputs: filters, outputs: channels)
         let weights = b.floats("kernel", bytes: values, dims: [channels, filters] + w.kernel)
         let attributes: [Attribute] = [
             .ints("kernel_shape", w.kernel), .ints("strides", w.strides), .ints("dilations", w.dilations),
@@ -43,6 +43,7 @@ enum TransposedConvolutionLayers {
         ]
         var y = b.op("ConvTranspose", [input.onnx(b), weights] + (try ConvolutionLayers.bias(c, index: 1, size: filters)), attributes)
         y = try ActivationLayers.apply(try c.string("activation", default: "linear"), to: y, c)
+        for (size, stride) in zip(input.spatial, w.strides) { if let size { _ = try c.product([size, stride], "output size") } }
         let spatialOut = axes.indices.map { i in
             axes[i].output(input: input.spatial[i], kernel: w.kernel[i], stride: w.strides[i], dilation: w.dilations[i])
         }

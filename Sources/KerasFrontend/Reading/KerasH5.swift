@@ -68,47 +68,23 @@ public struct KerasModelFile {
         }
     }
 
-    /// A .keras zip: `config.json` and `model.weights.h5`. libhdf5 reads files, so the weights are copied
-    /// to a temporary file that is removed as soon as it is open (the open file stays readable).
+    /// A .keras zip: `config.json` and `model.weights.h5`, each read with a bound (`KerasZip`).
     private static func loadZip(_ url: URL) throws -> KerasModelFile {
-        let archive: Archive
-        do {
-            archive = try Archive(url: url, accessMode: .read)
-        } catch {
-            throw KerasError.malformedConfig("not a .keras zip archive (\(error))")
-        }
-        let config = try member("config.json", of: archive)
-        var model = try KerasModel.parse(try JSONValue.parse(config))
+        let zip = try KerasZip(url)
+        var model = try KerasModel.parse(try JSONValue.parse(try zip.json("config.json")))
         // tf-keras writes .keras zips too, with a config that looks like Keras 3's; metadata.json says which.
-        if archive["metadata.json"] != nil, let version = try JSONValue.parse(try member("metadata.json", of: archive))["keras_version"]?.string,
+        if zip.contains("metadata.json"), let version = try JSONValue.parse(try zip.json("metadata.json"))["keras_version"]?.string,
            let major = version.split(separator: ".").first.flatMap({ Int($0) }) {
             model.kerasVersion = major
         }
-        let weights = try member("model.weights.h5", of: archive)
-        let temporary = FileManager.default.temporaryDirectory
-            .appendingPathComponent("onnx-convert-\(UUID().uuidString).weights.h5")
-        try weights.write(to: temporary)
-        defer { try? FileManager.default.removeItem(at: temporary) }
-        let file = try HDF5File(path: temporary.path)
-        let root = file.root
-        let group = root.memberKind("layers") == .group ? try root.group("layers") : root
-        return KerasModelFile(model: model, weights: KerasVarsWeights(group: group, model: model), files: [file])
-    }
-
-    private static func member(_ name: String, of archive: Archive) throws -> Data {
-        guard let entry = archive[name] else { throw KerasError.malformedConfig("the .keras archive has no \(name)") }
-        var bytes = Data()
-        do {
-            let checksum = try archive.extract(entry) { bytes.append($0) }
-            guard checksum == entry.checksum, UInt64(bytes.count) == entry.uncompressedSize else {
-                throw KerasError.malformedConfig("\(name) in the .keras archive is damaged")
-            }
-        } catch let error as KerasError {
-            throw error
-        } catch {
-            throw KerasError.malformedConfig("\(name) in the .keras archive is damaged (\(error))")
+        let member = "model.weights.h5"
+        let file = try zip.weights(member)
+        let group = try KerasZip.naming(member, temporary: file.path) { () throws -> HDF5Group in
+            let root = file.root
+            return root.memberKind("layers") == .group ? try root.group("layers") : root
         }
-        return bytes
+        let weights = ZipMemberWeights(source: KerasVarsWeights(group: group, model: model), member: member, temporary: file.path)
+        return KerasModelFile(model: model, weights: weights, files: [file])
     }
 
     /// The layer-per-group layout of Keras 2 and of Keras 3's legacy .h5; Keras 3's `.weights.h5` (from
