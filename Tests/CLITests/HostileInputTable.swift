@@ -68,7 +68,35 @@ import ZIPFoundation
         return try #require(archive.data)
     }
 
+    static let kerasFolder = Fixtures.packageRoot.appendingPathComponent("testdata/keras/k3")
+
+    /// `keras` on testdata/keras/k3/cnn.json with `original` replaced by `hostile` (once), and its weights.
+    static func keras(replacing original: String, with hostile: String) -> @Sendable (URL, URL) throws -> [String] {
+        { folder, output in
+            let text = try String(contentsOf: kerasFolder.appendingPathComponent("cnn.json"), encoding: .utf8)
+            guard let range = text.range(of: original) else { throw CocoaError(.fileReadCorruptFile) }
+            let config = folder.appendingPathComponent("cnn.json")
+            try text.replacingCharacters(in: range, with: hostile).write(to: config, atomically: false, encoding: .utf8)
+            return ["keras", config.path, kerasFolder.appendingPathComponent("cnn.weights.h5").path, "-o", output.path]
+        }
+    }
+
     static let cases: [Case] = [
+        // keras: options no runtime can execute, and sizes past the budget.
+        Case(label: "keras: Conv2D strides 0", make: keras(replacing: #""strides": [1, 1]"#, with: #""strides": [0, 0]"#),
+             says: ["cnn.json", "layer Conv2D 'conv2d'", "strides"]),
+        Case(label: "keras: Conv2D dilation 0", make: keras(replacing: #""dilation_rate": [1, 1]"#, with: #""dilation_rate": [0, 1]"#),
+             says: ["layer Conv2D 'conv2d'", "dilation_rate"]),
+        Case(label: "keras: input dims 2^40", make: keras(replacing: #""batch_shape": [null, 16, 16, 3]"#,
+                                                         with: #""batch_shape": [null, 1099511627776, 16, 3]"#),
+             says: ["layer InputLayer 'image'", "over the memory budget"]),
+        Case(label: "keras: negative input dim", make: keras(replacing: #""batch_shape": [null, 16, 16, 3]"#,
+                                                             with: #""batch_shape": [null, -5, 16, 3]"#),
+             says: ["layer InputLayer 'image'", "-5"]),
+        Case(label: "keras: NaN epsilon", make: keras(replacing: #""epsilon": 0.001"#, with: #""epsilon": NaN"#),
+             says: ["layer BatchNormalization 'batch_normalization'", "epsilon", "NaN"]),
+        Case(label: "keras: filters 4.6e18", make: keras(replacing: #""filters": 8"#, with: #""filters": 4.6e18"#),
+             says: ["layer Conv2D 'conv2d'", "4600000000000000000"]),
         // run: shapes computed from data, over the budget or past an Int.
         Case(label: "run: ConstantOfShape of 2^40", make: run({
             model([Node(opType: "ConstantOfShape", name: "fill", inputs: ["shape"], outputs: ["y"])],
@@ -76,7 +104,7 @@ import ZIPFoundation
         }), says: ["fill (ConstantOfShape)", "over the memory budget"]),
         Case(label: "run: Expand to [2^31, 2^31]", make: run({
             model([Node(opType: "Expand", name: "grow", inputs: ["x", "shape"], outputs: ["y"])], inputs: [x],
-                  outputs: [output("y")], initializers: [int64s("shape", [1 << 31, 1 << 31])])
+                  outputs: [output("y")], initializers: [int64s("shape", [1 << 31, 1 << 31, 2])])
         }, extra: []), says: ["grow (Expand)", "over the memory budget"]),
         Case(label: "run: Tile by 2^40", make: run({
             model([Node(opType: "Tile", name: "tile", inputs: ["x", "repeats"], outputs: ["y"])], inputs: [x],

@@ -51,6 +51,8 @@ struct KerasZip {
         let folder = try PrivateFolder()
         defer { folder.remove() }
         let path = folder.path + "/model.weights.h5"
+        TemporaryFiles.process.register(URL(fileURLWithPath: path))
+        defer { TemporaryFiles.process.unregister(URL(fileURLWithPath: path)) }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw KerasError.malformedConfig("cannot write a temporary copy of \(name) (\(String(cString: strerror(errno))))")
@@ -133,9 +135,13 @@ struct PrivateFolder {
             throw KerasError.malformedConfig("cannot make a private temporary folder (\(String(cString: strerror(errno))))")
         }
         path = String(cString: made)
+        TemporaryFiles.process.register(URL(fileURLWithPath: path))
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+        TemporaryFiles.process.unregister(URL(fileURLWithPath: path))
+    }
 }
 
 /// A weight source reading the temporary copy of a .keras member, its errors naming the member.
