@@ -48,6 +48,13 @@ struct KerasCommand: ParsableCommand {
     }
 
     func run() throws {
+        // libhdf5 can crash or loop on a damaged .h5: the conversion runs in a contained child process.
+        try Containment.run(file: model, inputs: [model, weights, reference].compactMap { $0 }, output: output.output) {
+            try convert()
+        }
+    }
+
+    private func convert() throws {
         let start = DispatchTime.now().uptimeNanoseconds
         // A conv kernel is read in Keras's layout, permuted into a new buffer, and the first is freed: kept
         // in the heap, it takes the next layer's weights without fresh pages (a third of the system time).
