@@ -106,8 +106,15 @@ import Testing
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
         try process.run()
-        process.waitUntilExit()
+        // The child's own limit is 5 s in these tests; a run that outlives CLI.timeout has escaped it.
+        if finished.wait(timeout: .now() + CLI.timeout) == .timedOut {
+            process.terminate()
+            finished.wait()
+            Issue.record("onnx-convert \(arguments.joined(separator: " ")) did not finish in \(Int(CLI.timeout)) s")
+        }
         return CLIResult(
             arguments: arguments, status: process.terminationStatus,
             signalled: process.terminationReason == .uncaughtSignal,
