@@ -30,7 +30,9 @@ struct ChildSupervisor {
             // What the child printed before it died (a runtime's trap message) is not one line; its
             // death is reported instead.
             staged.removeNew()
-            if let forwarded = interrupts.received {
+            // A terminal's Ctrl-C (or `kill` of the process group) reaches the child directly, maybe before
+            // the parent's handler has run; the child never raises these itself.
+            if let forwarded = interrupts.received ?? (signal == SIGINT || signal == SIGTERM ? signal : nil) {
                 report(file, "interrupted (\(ChildDeath.name(of: forwarded)))", code: 128 + forwarded)
             }
             let death = ChildDeath(signal: signal, timedOut: ending.timedOut, limits: limits, progress: ending.progress)
