@@ -25,6 +25,8 @@ static inline hid_t chdf5_t_ieee_f32be(void) { return H5T_IEEE_F32BE; }
 static inline hid_t chdf5_t_std_i64be(void) { return H5T_STD_I64BE; }
 // The property-list class for dataset creation (chunking, deflate), used by the test fixtures.
 static inline hid_t chdf5_p_dataset_create(void) { return H5P_DATASET_CREATE; }
+// The property-list class for dataset transfers: the reader bounds variable-length allocations with one.
+static inline hid_t chdf5_p_dataset_xfer(void) { return H5P_DATASET_XFER; }
 // The default error stack, for turning off automatic printing and for walking the messages.
 static inline hid_t chdf5_e_default(void) { return H5E_DEFAULT; }
 // The size that marks a string type as variable-length (`(size_t)-1`).

@@ -46,7 +46,7 @@ enum HDF5Attributes {
         // Attribute data sits uncompressed in the object header or dense storage, so the file size bounds it.
         let elements = HDF5Elements(
             file: file, object: path, subject: subject, type: type, space: space, extent: extent,
-            byteLimit: file.byteCount, read: { H5Aread(attribute, $0, $1) })
+            byteLimit: file.byteCount, read: { memoryType, _, buffer in H5Aread(attribute, memoryType, buffer) })
         return try value(of: elements)
     }
 

@@ -44,12 +44,16 @@ public struct HDF5Dataset: Sendable {
     }
 
     public func attributeNames() throws(HDF5Error) -> [String] {
-        try HDF5Lock.run { () throws(HDF5Error) -> [String] in try HDF5Attributes.names(in: file, path) }
+        try HDF5Lock.run(file: file.path, object: path) { () throws(HDF5Error) -> [String] in
+            try HDF5Attributes.names(in: file, path)
+        }
     }
 
     /// The attribute's value, or nil when the dataset has no attribute by that name.
     public func attribute(_ name: String) throws(HDF5Error) -> HDF5Value? {
-        try HDF5Lock.run { () throws(HDF5Error) -> HDF5Value? in try HDF5Attributes.value(in: file, path, name) }
+        try HDF5Lock.run(file: file.path, object: "attribute '\(name)' of \(path)") { () throws(HDF5Error) -> HDF5Value? in
+            try HDF5Attributes.value(in: file, path, name)
+        }
     }
 
     /// Reads shape and type of the dataset at `path`. Lock held.
@@ -61,13 +65,13 @@ public struct HDF5Dataset: Sendable {
     }
 
     private func readElements<T: Sendable>(_ body: (HDF5Elements) throws(HDF5Error) -> T) throws(HDF5Error) -> T {
-        try HDF5Lock.run { () throws(HDF5Error) -> T in
+        try HDF5Lock.run(file: file.path, object: path) { () throws(HDF5Error) -> T in
             try Self.withOpen(file, path) { dataset, type, space throws(HDF5Error) in
                 let elements = HDF5Elements(
                     file: file, object: path, subject: "", type: type, space: space,
                     extent: try HDF5Extent.read(space) { file.error(path, $0) },
-                    byteLimit: try Self.byteLimit(dataset, file: file, path: path),
-                    read: { H5Dread(dataset, $0, chdf5_s_all(), chdf5_s_all(), chdf5_p_default(), $1) })
+                    byteLimit: try HDF5Storage.byteLimit(dataset, file: file, path: path),
+                    read: { H5Dread(dataset, $0, chdf5_s_all(), chdf5_s_all(), $1, $2) })
                 return try body(elements)
             }
         }
@@ -87,17 +91,5 @@ public struct HDF5Dataset: Sendable {
         guard space >= 0 else { throw file.libraryError(path, "cannot read the dataset's dataspace") }
         defer { H5Sclose(space) }
         return try body(dataset, type, space)
-    }
-
-    /// Plain data must fit in the file. Chunked data may be compressed or never written (chunks that read
-    /// as the fill value), so it may claim more, but not beyond deflate's best ratio (about 1032:1):
-    /// a damaged header cannot make the reader allocate without bound. Lock held.
-    private static func byteLimit(_ dataset: hid_t, file: HDF5File, path: String) throws(HDF5Error) -> Int {
-        let plist = H5Dget_create_plist(dataset)
-        guard plist >= 0 else { throw file.libraryError(path, "cannot read the dataset's creation properties") }
-        defer { H5Pclose(plist) }
-        guard H5Pget_layout(plist) == H5D_CHUNKED else { return file.byteCount }
-        let (limit, overflow) = file.byteCount.multipliedReportingOverflow(by: 1100)
-        return overflow ? Int.max : limit
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import CHDF5
+import Limits
 
 /// The elements of an open dataset or attribute, read into Swift arrays. Both go through here so numeric
 /// conversion, string decoding and size checks behave the same for each. Every function expects HDF5Lock
@@ -16,8 +17,10 @@ struct HDF5Elements {
     let extent: HDF5Extent
     /// The most bytes (in the file's element size) the file could hold for this object.
     let byteLimit: Int
-    /// H5Dread or H5Aread of all elements into `buffer`, converted to `memoryType`.
-    let read: (_ memoryType: hid_t, _ buffer: UnsafeMutableRawPointer) -> herr_t
+    /// H5Dread or H5Aread of all elements into `buffer`, converted to `memoryType`. `transfer` is a
+    /// dataset transfer property list (H5P_DEFAULT or one that bounds variable-length allocations);
+    /// H5Aread takes none, so attributes ignore it.
+    let read: (_ memoryType: hid_t, _ transfer: hid_t, _ buffer: UnsafeMutableRawPointer) -> herr_t
 
     func error(_ message: String) -> HDF5Error {
         file.error(object, subject + message)
@@ -51,7 +54,7 @@ struct HDF5Elements {
             try checkSize(memoryElementSize: 4)
             let count = extent.count
             guard count > 0, let memory = WeightMemory.allocate(bytes: count * 4) else { return Data() }
-            guard read(memoryType, memory) >= 0 else {
+            guard read(memoryType, chdf5_p_default(), memory) >= 0 else {
                 free(memory)
                 throw libraryError("cannot read data")
             }
@@ -77,16 +80,23 @@ struct HDF5Elements {
 
     // MARK: - Numbers
 
-    /// Refuses counts the file cannot back before allocating: a damaged header can claim any shape.
-    private func checkSize(memoryElementSize: Int) throws(HDF5Error) {
-        let fileElementSize = H5Tget_size(type)
-        let (fileBytes, fileOverflow) = extent.count.multipliedReportingOverflow(by: fileElementSize)
-        let (_, memoryOverflow) = extent.count.multipliedReportingOverflow(by: memoryElementSize)
+    /// Refuses counts the file cannot back, or the memory budget does not allow, before allocating: a
+    /// damaged header can claim any shape. `fileElementSize` is what one element takes in the file
+    /// (the stored type's size unless the caller knows better, as for variable-length references).
+    private func checkSize(memoryElementSize: Int, fileElementSize: Int? = nil) throws(HDF5Error) {
+        let stored = fileElementSize ?? H5Tget_size(type)
+        let (fileBytes, fileOverflow) = extent.count.multipliedReportingOverflow(by: stored)
+        let (memoryBytes, memoryOverflow) = extent.count.multipliedReportingOverflow(by: memoryElementSize)
         guard !fileOverflow, !memoryOverflow else {
             throw error("shape \(extent.shape) has more elements than fit in memory")
         }
         guard fileBytes <= byteLimit else {
             throw error("shape \(extent.shape) needs \(fileBytes) bytes, more than the file can hold")
+        }
+        let budget = MemoryBudget.current
+        guard memoryBytes <= budget.bytes else {
+            throw error("shape \(extent.shape) needs \(MemoryBudget.format(memoryBytes)), "
+                        + "over the memory budget of \(budget) (--max-memory)")
         }
     }
 
@@ -96,7 +106,7 @@ struct HDF5Elements {
         var status: herr_t = -1
         let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
-            status = read(memoryType, UnsafeMutableRawPointer(base))
+            status = read(memoryType, chdf5_p_default(), UnsafeMutableRawPointer(base))
             // T is trivial, so a failed read can leave the memory as is and report nothing initialized.
             initialized = status >= 0 ? count : 0
         }
@@ -129,19 +139,37 @@ struct HDF5Elements {
         return memoryType
     }
 
+    /// Variable-length strings live in the file's global heap, uncompressed, so together they cannot be
+    /// longer than the file (plus a terminating NUL each). Datasets are read with an allocator that
+    /// refuses more (H5Aread takes no transfer list; a supervising process bounds attributes).
     private func variableStrings() throws(HDF5Error) -> [String] {
-        try checkSize(memoryElementSize: MemoryLayout<UnsafeMutablePointer<CChar>?>.stride)
+        // In the file each element is a heap reference: a 4-byte length, an address and a 4-byte index.
+        try checkSize(memoryElementSize: MemoryLayout<UnsafeMutablePointer<CChar>?>.stride,
+                      fileElementSize: 16)
         guard extent.count > 0 else { return [] }
         let memoryType = try variableStringMemoryType()
         defer { H5Tclose(memoryType) }
+        let (heapBound, overflow) = file.byteCount.addingReportingOverflow(extent.count)
+        let limit = min(overflow ? Int.max : heapBound, MemoryBudget.current.bytes)
+        let allocator = HDF5BoundedAllocator(limit: limit)
+        let transfer = try allocator.transferList { libraryError($0) }
+        defer { H5Pclose(transfer) }
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: extent.count)
         let status = pointers.withUnsafeMutableBytes { raw -> herr_t in
             guard let base = raw.baseAddress else { return -1 }
-            return read(memoryType, base)
+            return read(memoryType, transfer, base)
         }
-        let failure = status < 0 ? libraryError("cannot read strings") : nil
-        // libhdf5 malloc'd each string; 1.10 frees them with H5Dvlen_reclaim (H5Treclaim from 1.12).
-        // Elements a failed read never reached are still nil, which it skips.
+        let reason = limit < heapBound || overflow ? "over the memory budget (--max-memory)" : "more than the file holds"
+        let failure: HDF5Error? = if allocator.refused {
+            error("variable-length strings need more than \(MemoryBudget.format(limit)), \(reason)")
+        } else if status < 0 {
+            libraryError("cannot read strings")
+        } else {
+            nil
+        }
+        // libhdf5 malloc'd each string (the bounded allocator uses malloc too); 1.10 frees them with
+        // H5Dvlen_reclaim (H5Treclaim from 1.12). Elements a failed read never reached are still nil,
+        // which it skips.
         defer {
             pointers.withUnsafeMutableBytes { raw in
                 _ = raw.baseAddress.map { H5Dvlen_reclaim(memoryType, space, chdf5_p_default(), $0) }

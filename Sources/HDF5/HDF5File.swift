@@ -18,14 +18,16 @@ public final class HDF5File: @unchecked Sendable {
     public init(path: String) throws(HDF5Error) {
         self.path = path
         try Self.checkReadable(path)
-        let opened = try HDF5Lock.run { () throws(HDF5Error) -> (hid_t, Int) in try Self.open(path) }
+        let opened = try HDF5Lock.run(file: path, object: "/") { () throws(HDF5Error) -> (hid_t, Int) in
+            try Self.open(path)
+        }
         id = opened.0
         byteCount = opened.1
     }
 
     deinit {
         let id = id
-        _ = HDF5Lock.run { H5Fclose(id) }
+        _ = HDF5Lock.run(file: path, object: "/") { H5Fclose(id) }
     }
 
     public var root: HDF5Group {
@@ -42,7 +44,7 @@ public final class HDF5File: @unchecked Sendable {
         return error(object, "\(message) (libhdf5: \(detail))")
     }
 
-    /// A missing file or a directory gets a plain message instead of libhdf5's driver errors.
+    /// A missing file, a directory or a FIFO gets a plain message instead of libhdf5's driver errors.
     private static func checkReadable(_ path: String) throws(HDF5Error) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -50,6 +52,11 @@ public final class HDF5File: @unchecked Sendable {
         }
         guard !isDirectory.boolValue else {
             throw HDF5Error(file: path, object: nil, message: "is a directory, not an HDF5 file")
+        }
+        // A FIFO or a device would block libhdf5's first read forever (or read without end).
+        var status = stat()
+        guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            throw HDF5Error(file: path, object: nil, message: "not a regular file")
         }
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw HDF5Error(file: path, object: nil, message: "not readable")

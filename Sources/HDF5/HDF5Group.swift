@@ -13,36 +13,42 @@ public struct HDF5Group: Sendable {
 
     /// Names of the group's direct members (groups, datasets and any other links), sorted.
     public func memberNames() throws(HDF5Error) -> [String] {
-        try HDF5Lock.run { () throws(HDF5Error) -> [String] in try listMembers() }
+        try HDF5Lock.run(file: file.path, object: path) { () throws(HDF5Error) -> [String] in try listMembers() }
     }
 
     /// What `name` is, or nil when there is no group or dataset by that name.
     public func memberKind(_ name: String) -> HDF5ObjectKind? {
         guard let target = HDF5Path.join(path, name) else { return nil }
-        return HDF5Lock.run { HDF5Objects.kind(in: file, target) }
+        return HDF5Lock.run(file: file.path, object: target) { HDF5Objects.kind(in: file, target) }
     }
 
     public func group(_ name: String) throws(HDF5Error) -> HDF5Group {
         let target = try resolve(name)
-        try HDF5Lock.run { () throws(HDF5Error) in try HDF5Objects.require(.group, in: file, target) }
+        try HDF5Lock.run(file: file.path, object: target) { () throws(HDF5Error) in
+            try HDF5Objects.require(.group, in: file, target)
+        }
         return HDF5Group(file: file, path: target)
     }
 
     public func dataset(_ name: String) throws(HDF5Error) -> HDF5Dataset {
         let target = try resolve(name)
-        return try HDF5Lock.run { () throws(HDF5Error) -> HDF5Dataset in
+        return try HDF5Lock.run(file: file.path, object: target) { () throws(HDF5Error) -> HDF5Dataset in
             try HDF5Objects.require(.dataset, in: file, target)
             return try HDF5Dataset.open(in: file, target)
         }
     }
 
     public func attributeNames() throws(HDF5Error) -> [String] {
-        try HDF5Lock.run { () throws(HDF5Error) -> [String] in try HDF5Attributes.names(in: file, path) }
+        try HDF5Lock.run(file: file.path, object: path) { () throws(HDF5Error) -> [String] in
+            try HDF5Attributes.names(in: file, path)
+        }
     }
 
     /// The attribute's value, or nil when the group has no attribute by that name.
     public func attribute(_ name: String) throws(HDF5Error) -> HDF5Value? {
-        try HDF5Lock.run { () throws(HDF5Error) -> HDF5Value? in try HDF5Attributes.value(in: file, path, name) }
+        try HDF5Lock.run(file: file.path, object: "attribute '\(name)' of \(path)") { () throws(HDF5Error) -> HDF5Value? in
+            try HDF5Attributes.value(in: file, path, name)
+        }
     }
 
     private func resolve(_ name: String) throws(HDF5Error) -> String {

@@ -18,6 +18,19 @@ enum HDF5Lock {
         }
     }
 
+    /// `run`, with the observer in force (if any) told which file and object the calls are about, so a
+    /// supervisor can name it if libhdf5 never returns.
+    static func run<T: Sendable, E: Error>(
+        file: String, object: @autoclosure () -> String, _ body: () throws(E) -> T
+    ) throws(E) -> T {
+        guard let observer = HDF5Observer.current else { return try run(body) }
+        return try run { () throws(E) -> T in
+            observer.willEnter(file, object())
+            defer { observer.didReturn() }
+            return try body()
+        }
+    }
+
     /// By default libhdf5 prints its whole error stack to stderr on every failure; failures surface as
     /// HDF5Error instead, so a bad file must not also spray stderr. A thread-safe build (Debian's 1.10.8
     /// is one) keeps that setting per thread, and tasks hop threads, so it is set on every entry, not once.

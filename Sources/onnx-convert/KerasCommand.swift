@@ -46,6 +46,13 @@ struct KerasCommand: ParsableCommand {
     }
 
     func run() throws {
+        // libhdf5 can crash or loop on a damaged .h5: the conversion runs in a contained child process.
+        try Containment.run(file: model, inputs: [model, weights, reference].compactMap { $0 }, output: output.output) {
+            try convert()
+        }
+    }
+
+    private func convert() throws {
         let start = DispatchTime.now().uptimeNanoseconds
         let inputs = [model, weights, referenceOptions.reference].compactMap { $0 }
         try output.checkWritable(notReplacing: inputs)
