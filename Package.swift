@@ -95,6 +95,7 @@ if Context.environment["ONNX_CONVERT_FUZZ"] != nil {
         ("FuzzNpz", ["NumPy", "Limits"]),
         ("FuzzTensorProto", ["TensorIO", "Interpreter", "Limits"]),
         ("FuzzONNX", ["ONNX", "Interpreter", "Limits"]),
+        ("FuzzKerasConfig", ["KerasFrontend", "Limits"]),
     ]
     package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
     for target in fuzzTargets {

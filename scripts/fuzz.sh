@@ -9,14 +9,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
-all_targets=(FuzzNpy FuzzNpz FuzzTensorProto FuzzONNX)
+all_targets=(FuzzNpy FuzzNpz FuzzTensorProto FuzzONNX FuzzKerasConfig)
 targets=("${@:-${all_targets[@]}}")
 [ $# -eq 0 ] && targets=("${all_targets[@]}")
 
 scratch=.build-fuzz
 # gold stops with an internal error on the sanitizer runtimes, so the targets are linked by lld. One
 # product per build: SwiftPM keeps only the last --product it is given.
-flags=(-c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld)
+# -enable-testing lets the Keras config target reach the importer's internals.
+flags=(-c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld
+       -Xswiftc -enable-testing)
 for target in "${targets[@]}"; do
   ONNX_CONVERT_FUZZ=1 swift build "${flags[@]}" --product "$target" >&2
 done
@@ -30,6 +32,7 @@ cp testdata/onnx/external/weights.data "$external/"
 export FUZZ_EXTERNAL_DIR=$PWD/$external
 # A finding is reported by libFuzzer and ASan; the Swift runtime's backtracer would only add noise.
 export SWIFT_BACKTRACE=enable=no
+export FUZZ_KERAS_DIR=$PWD/testdata/keras
 export ASAN_OPTIONS=detect_leaks=0
 
 seed() {  # seed TARGET FILES…: copies the files into the target's corpus (kept between runs)
@@ -42,6 +45,13 @@ seed FuzzNpy testdata/numpy/*.npy
 seed FuzzNpz testdata/numpy/*.npz testdata/keras/k2/cnn.io.npz testdata/keras/k3/mlp.io.npz
 seed FuzzTensorProto $(find testdata/tensors -name '*.pb')
 seed FuzzONNX testdata/onnx/*.onnx testdata/onnx/external/model.onnx
+# The Keras configs: the .json fixtures and the config.json of every .keras zip (same models as the .h5s).
+mkdir -p "$work/configs"
+for zip in testdata/keras/k3/*.keras testdata/keras/k2/*.keras; do
+  python3 -c 'import sys, zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("config.json"))' \
+    "$zip" > "$work/configs/$(echo "$zip" | tr '/' '_').json"
+done
+seed FuzzKerasConfig testdata/keras/*/*.json "$work"/configs/*.json
 
 failures=0
 for target in "${targets[@]}"; do

@@ -3,3 +3,5 @@
 #include <stddef.h>
 #include <stdint.h>
 int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*UserCb)(const uint8_t *Data, size_t Size));
+// libFuzzer's own mutation, for a structure-aware mutator to fall back on.
+size_t LLVMFuzzerMutate(uint8_t *Data, size_t Size, size_t MaxSize);

@@ -13,6 +13,7 @@ struct ChildSupervisor {
     func runAndExit() -> Never {
         let staged = StagedTemporaries(output: output)
         let interrupts = InterruptForwarding()
+        Interruption.process.handOver()
         let child: SpawnedChild
         do {
             child = try SpawnedChild.start(contract: limits.contract(progressDescriptor: SpawnedChild.progressDescriptor))

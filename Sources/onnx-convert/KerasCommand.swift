@@ -46,17 +46,15 @@ struct KerasCommand: ParsableCommand {
     }
 
     func run() throws {
-        // libhdf5 can crash or loop on a damaged .h5: the conversion runs in a contained child process.
-        try Containment.run(file: model, inputs: [model, weights, reference].compactMap { $0 }, output: output.output) {
-            try convert()
-        }
-    }
-
-    private func convert() throws {
-        let start = DispatchTime.now().uptimeNanoseconds
         let inputs = [model, weights, referenceOptions.reference].compactMap { $0 }
         try output.checkWritable(notReplacing: inputs)
         try InputPath.checkReadable(inputs)
+        // libhdf5 can crash or loop on a damaged .h5: the conversion runs in a contained child process.
+        try Containment.run(file: model, inputs: inputs, output: output.output) { try convertAndWrite() }
+    }
+
+    private func convertAndWrite() throws {
+        let start = DispatchTime.now().uptimeNanoseconds
         // A conv kernel is read in Keras's layout, permuted into a new buffer, and the first is freed: kept
         // in the heap, it takes the next layer's weights without fresh pages (a third of the system time).
         AllocatorTuning.keepFreedMemoryForReuse()

@@ -20,8 +20,7 @@ struct OnnxConvert: ParsableCommand {
     /// Runs the command and maps every failure to one stderr line and the documented exit code
     /// (argument-parser's own usage errors would otherwise exit 64).
     static func main() {
-        let interruption = Interruption.install()
-        defer { withExtendedLifetime(interruption) {} }
+        Interruption.process.install()
         do {
             var command = try parseAsRoot()
             try command.run()
