@@ -7,8 +7,9 @@ import Foundation
 import Limits
 @testable import KerasFrontend
 
-/// Every bundled full-model .h5, open, by Keras major version and model name.
-let fixtures: [String: KerasModelFile] = {
+/// Every bundled full-model .h5, open, by Keras major version and model name. Read only, and libFuzzer
+/// calls the functions below on one thread: main.swift's globals need no actor isolation here.
+nonisolated(unsafe) let fixtures: [String: KerasModelFile] = {
     let root = URL(fileURLWithPath: ProcessInfo.processInfo.environment["FUZZ_KERAS_DIR"] ?? "testdata/keras")
     var found: [String: KerasModelFile] = [:]
     for dialect in ["k2", "k3"] {
@@ -23,17 +24,21 @@ let fixtures: [String: KerasModelFile] = {
 
 func fuzzKerasConfig(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let data = start.map { Data(bytes: $0, count: count) } ?? Data()
+    convert(data)
+    return 0
+}
+
+func convert(_ data: Data) {
     MemoryBudget.$current.withValue(MemoryBudget(bytes: 1 << 30)) {
         guard let json = try? JSONValue.parse(data), let model = try? KerasModel.parse(json),
               let fixture = fixtures["\(model.kerasVersion):\(model.name)"] ?? fixtures["2:\(model.name)"]
                 ?? fixtures["3:\(model.name)"] else { return }
         _ = try? KerasImporter.convert(model, weights: fixture.weights, options: KerasImportOptions())
     }
-    return 0
 }
 
 /// Hostile numbers, as a Keras config could carry them.
-let hostileNumbers: [Double] = [0, -1, 2_147_483_648, 1_099_511_627_776, 4_611_686_018_427_387_904, .nan, 1e300, -4.6e18]
+nonisolated(unsafe) let hostileNumbers: [Double] = [0, -1, 2_147_483_648, 1_099_511_627_776, 4_611_686_018_427_387_904, .nan, 1e300, -4.6e18]
 
 struct SplitMix {
     var state: UInt64
@@ -85,6 +90,10 @@ enum ConfigMutation {
 @_cdecl("LLVMFuzzerCustomMutator")
 public func mutateKerasConfig(_ data: UnsafeMutablePointer<UInt8>?, _ size: Int, _ maxSize: Int, _ seed: UInt32) -> Int {
     guard let data else { return 0 }
+    return mutate(data, size, maxSize, seed)
+}
+
+func mutate(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int, _ seed: UInt32) -> Int {
     var random = SplitMix(state: UInt64(seed))
     guard random.below(4) != 0, let json = try? JSONValue.parse(Data(bytes: data, count: size)) else {
         return LLVMFuzzerMutate(data, size, maxSize)
