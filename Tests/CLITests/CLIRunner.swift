@@ -60,7 +60,9 @@ enum CLI {
     /// Runs `onnx-convert arguments…` in `directory` (default: the current one) with stdin closed, and
     /// collects stdout, stderr and the exit status. stdout and stderr go to files, not pipes, so a chatty
     /// process can never block on a full pipe.
-    static func run(_ arguments: [String], in directory: URL? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIResult {
+    /// With `interruptAfter`, the process is sent `signal` that many seconds after it started.
+    static func run(_ arguments: [String], in directory: URL? = nil, interruptAfter: TimeInterval? = nil, signal: Int32 = SIGTERM,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIResult {
         let scratch = try Fixtures.temporaryDirectory(prefix: "CLIRunner")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")
@@ -80,6 +82,9 @@ enum CLI {
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
         try process.run()
+        if let interruptAfter, finished.wait(timeout: .now() + interruptAfter) == .timedOut {
+            kill(process.processIdentifier, signal)
+        }
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             process.terminate()
             finished.wait()

@@ -100,4 +100,17 @@ import Testing
         let separate = try CLI.run(["run", Self.model.path, "--repeat", "2", "--profile", "--no-fusion"])
         #expect(separate.exited(0) && separate.stdout.split(separator: "\n").contains { $0.hasPrefix("Relu ") }, "\(separate)")
     }
+
+    /// SIGTERM or SIGINT ends a run at once: one line, the shell's 128 + signal status, nothing written.
+    @Test(arguments: [SIGTERM, SIGINT]) func interruptedRunWritesNothing(_ signal: Int32) throws {
+        let folder = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("out.npz")
+        let result = try CLI.run(["run", Self.model.path, "-o", output.path, "--repeat", "100000000"],
+                                 interruptAfter: 2, signal: signal)
+        let name = signal == SIGTERM ? "SIGTERM" : "SIGINT"
+        #expect(result.exited(128 + signal), "\(result)")
+        #expect(result.stderrLines == ["error: interrupted (\(name)); no output written"], "\(result)")
+        #expect(Fixtures.contents(of: folder).isEmpty, "\(result)")
+    }
 }
