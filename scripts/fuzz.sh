@@ -39,7 +39,10 @@ seed() {  # seed TARGET FILES…: copies the files into the target's corpus (kep
   local corpus=$work/corpus/$1
   shift
   mkdir -p "$corpus"
-  for file in "$@"; do cp -n "$file" "$corpus/$(echo "$file" | tr '/' '_')"; done
+  for file in "$@"; do
+    local copy=$corpus/$(echo "$file" | tr '/' '_')
+    [ -e "$copy" ] || cp "$file" "$copy"
+  done
 }
 seed FuzzNpy testdata/numpy/*.npy
 seed FuzzNpz testdata/numpy/*.npz testdata/keras/k2/cnn.io.npz testdata/keras/k3/mlp.io.npz
