@@ -25,9 +25,7 @@ struct ParityCommand: ParsableCommand {
 
     @OptionGroup var memory: MemoryOptions
 
-    func validate() throws {
-        guard tolerance.isFinite, tolerance >= 0 else { throw ValidationError("--tolerance must be a finite number ≥ 0") }
-    }
+    func validate() throws { try ReferenceOptions.validate(tolerance: tolerance) }
 
     func run() throws {
         try InputPath.checkReadable([model, reference])

@@ -12,7 +12,9 @@ struct ReferenceOptions: ParsableArguments {
     @Option(help: "Largest allowed max |error| / max |reference| per output, with --reference.")
     var tolerance = 1e-4
 
-    func validate() throws {
+    func validate() throws { try Self.validate(tolerance: tolerance) }
+
+    static func validate(tolerance: Double) throws {
         guard tolerance.isFinite, tolerance >= 0 else { throw ValidationError("--tolerance must be a finite number ≥ 0") }
     }
 
