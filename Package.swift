@@ -79,7 +79,8 @@ let package = Package(
         .testTarget(name: "InterpreterTests", dependencies: ["Interpreter", "Limits"]),
         .testTarget(name: "RewriteTests", dependencies: ["Rewrite", "ONNX", "Interpreter"]),
         .testTarget(name: "ParityTests", dependencies: ["Parity", "Interpreter", "ONNX"]),
-        .testTarget(name: "KerasFrontendTests", dependencies: ["KerasFrontend", "Interpreter", "TensorIO", "ONNX", "Parity"]),
+        .testTarget(name: "KerasFrontendTests", dependencies: ["KerasFrontend", "Interpreter", "TensorIO", "ONNX", "Parity",
+                                                                .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "CLITests", dependencies: [
             "onnx-convert", "ONNX", "NumPy", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),

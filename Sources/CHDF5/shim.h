@@ -4,6 +4,7 @@
 #ifndef ONNX_CONVERT_CHDF5_SHIM_H
 #define ONNX_CONVERT_CHDF5_SHIM_H
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 static inline hid_t chdf5_p_default(void) { return H5P_DEFAULT; }
 static inline unsigned chdf5_f_acc_rdonly(void) { return H5F_ACC_RDONLY; }

@@ -13,6 +13,8 @@ public final class HDF5File: @unchecked Sendable {
     let id: hid_t
     /// Bytes on disk, the ceiling for how much data the file can really hold (see `HDF5Elements.checkSize`).
     let byteCount: Int
+    /// The memory the file is read from, when it was opened from an image; kept alive until the file closes.
+    private let image: HDF5FileImage?
 
     /// Opens `path`; throws an HDF5Error naming it when the file is missing, is not HDF5, or is damaged.
     public init(path: String) throws(HDF5Error) {
@@ -23,6 +25,30 @@ public final class HDF5File: @unchecked Sendable {
         }
         id = opened.0
         byteCount = opened.1
+        image = nil
+    }
+
+    /// Opens an HDF5 file held in memory, read in place; `name` is what errors call it (a zip member's
+    /// name, say). Throws an HDF5Error naming it when the bytes are not HDF5 or are damaged.
+    public init(image: HDF5FileImage, name: String) throws(HDF5Error) {
+        path = name
+        guard image.hasSignature, let base = image.bytes.baseAddress else {
+            throw HDF5Error(file: name, object: nil, message: "not an HDF5 file")
+        }
+        let opened = try HDF5Lock.run(file: name, object: "/") { () throws(HDF5Error) -> (hid_t, Int) in
+            // DONT_COPY and DONT_RELEASE: libhdf5 reads the caller's bytes and never frees them. Opened
+            // read-only, it never writes them either (the mutable pointer is only the API's spelling).
+            let flags = UInt32(H5LT_FILE_IMAGE_DONT_COPY | H5LT_FILE_IMAGE_DONT_RELEASE)
+            let id = H5LTopen_file_image(UnsafeMutableRawPointer(mutating: base), image.bytes.count, flags)
+            guard id >= 0 else {
+                let detail = HDF5ErrorStack.innermostMessage().map { " (libhdf5: \($0))" } ?? ""
+                throw HDF5Error(file: name, object: nil, message: "cannot open: truncated or corrupt\(detail)")
+            }
+            return (id, image.bytes.count)
+        }
+        id = opened.0
+        byteCount = opened.1
+        self.image = image
     }
 
     deinit {

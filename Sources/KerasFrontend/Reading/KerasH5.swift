@@ -79,12 +79,9 @@ public struct KerasModelFile {
         }
         let member = "model.weights.h5"
         let file = try zip.weights(member)
-        let group = try KerasZip.naming(member, temporary: file.path) { () throws -> HDF5Group in
-            let root = file.root
-            return root.memberKind("layers") == .group ? try root.group("layers") : root
-        }
-        let weights = ZipMemberWeights(source: KerasVarsWeights(group: group, model: model), member: member, temporary: file.path)
-        return KerasModelFile(model: model, weights: weights, files: [file])
+        let root = file.root
+        let group = root.memberKind("layers") == .group ? try root.group("layers") : root
+        return KerasModelFile(model: model, weights: KerasVarsWeights(group: group, model: model), files: [file])
     }
 
     /// The layer-per-group layout of Keras 2 and of Keras 3's legacy .h5; Keras 3's `.weights.h5` (from
