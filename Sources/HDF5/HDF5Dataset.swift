@@ -72,6 +72,7 @@ public struct HDF5Dataset: Sendable {
                     extent: try HDF5Extent.read(space) { file.error(path, $0) },
                     byteLimit: try HDF5Storage.byteLimit(dataset, file: file, path: path),
                     read: { H5Dread(dataset, $0, chdf5_s_all(), chdf5_s_all(), $1, $2) })
+                defer { file.image?.dropResidentPages() }
                 return try body(elements)
             }
         }

@@ -14,7 +14,7 @@ public final class HDF5File: @unchecked Sendable {
     /// Bytes on disk, the ceiling for how much data the file can really hold (see `HDF5Elements.checkSize`).
     let byteCount: Int
     /// The memory the file is read from, when it was opened from an image; kept alive until the file closes.
-    private let image: HDF5FileImage?
+    let image: HDF5FileImage?
 
     /// Opens `path`; throws an HDF5Error naming it when the file is missing, is not HDF5, or is damaged.
     public init(path: String) throws(HDF5Error) {

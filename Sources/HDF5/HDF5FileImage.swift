@@ -9,11 +9,19 @@ public final class HDF5FileImage: @unchecked Sendable {
 
     let bytes: UnsafeRawBufferPointer
     private let release: () -> Void
+    private let dropPages: (() -> Void)?
 
-    public init(bytes: UnsafeRawBufferPointer, release: @escaping () -> Void) {
+    /// `dropPages`, for bytes mapped from a file: gives back the pages read so far (they are read again
+    /// from the file if libhdf5 needs them), so that a 500 MB member read in place does not stay resident
+    /// beside the weights copied out of it.
+    public init(bytes: UnsafeRawBufferPointer, release: @escaping () -> Void, dropPages: (() -> Void)? = nil) {
         self.bytes = bytes
         self.release = release
+        self.dropPages = dropPages
     }
+
+    /// Called after each dataset is read.
+    func dropResidentPages() { dropPages?() }
 
     /// An image in memory of its own, `count` bytes filled by `fill`; freed when the image goes away.
     public static func filled(count: Int, _ fill: (UnsafeMutableRawBufferPointer) throws -> Void) rethrows -> HDF5FileImage {

@@ -26,8 +26,9 @@ struct ContainmentLimits: Equatable {
         }
         let megabytes = bytes >> 20
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        // 30 s, plus 1 s per 32 MB read: VGG16 gets 46 s for what takes 1.2 s.
-        let derived = 30 + megabytes / 32
+        // 10 s, plus 1 s per 32 MB read: VGG16 gets 26 s for what takes 1.2 s, and a libhdf5 loop on a small
+        // damaged file ends in 10 s.
+        let derived = 10 + megabytes / 32
         seconds = environment[Containment.timeLimitVariable].flatMap { Int($0) }.map { max(1, $0) } ?? derived
         cpuSeconds = seconds * max(2, cores)
         // 2 GiB of runtime, thread stacks and malloc arenas (more with more cores: each worker thread may

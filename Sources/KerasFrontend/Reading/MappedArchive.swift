@@ -42,7 +42,8 @@ final class MappedArchive: @unchecked Sendable {
     /// The bytes in `range` as an HDF5 file image that keeps the whole mapping alive.
     func image(_ range: Range<Int>) -> HDF5FileImage {
         let bytes = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(start: base, count: count)[range])
-        return HDF5FileImage(bytes: bytes) { withExtendedLifetime(self) {} }
+        return HDF5FileImage(bytes: bytes, release: { withExtendedLifetime(self) {} },
+                             dropPages: { _ = madvise(self.base, self.count, MADV_DONTNEED) })
     }
 }
 
