@@ -97,8 +97,13 @@ if Context.environment["ONNX_CONVERT_FUZZ"] != nil {
         ("FuzzTensorProto", ["TensorIO", "Interpreter", "Limits"]),
         ("FuzzONNX", ["ONNX", "Interpreter", "Limits"]),
         ("FuzzKerasConfig", ["KerasFrontend", "Limits"]),
+        ("FuzzKerasH5", ["FuzzSupport"]),
+        ("FuzzKerasArchive", ["FuzzSupport"]),
     ]
     package.targets.append(.systemLibrary(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"))
+    // The forked-child harness of the targets that reach libhdf5.
+    package.targets.append(.target(name: "FuzzSupport", dependencies: ["CLibFuzzer", "HDF5", "Limits", "KerasFrontend"],
+                                   path: "Fuzz/FuzzSupport"))
     for target in fuzzTargets {
         package.targets.append(.executableTarget(name: target.name, dependencies: target.dependencies + ["CLibFuzzer"],
                                                  path: "Fuzz/\(target.name)"))
