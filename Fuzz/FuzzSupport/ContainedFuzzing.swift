@@ -22,8 +22,12 @@ public final class ContainedFuzzing {
     /// Where inputs that killed or hung libhdf5 are kept (the first `keptLimit` of them).
     private let containedFolder: URL
     private let keptLimit = 200
-    /// Wall-clock seconds for one child, below libFuzzer's -timeout so that a contained hang is not a finding.
+    /// CPU seconds for one child, below libFuzzer's -timeout so that a contained hang is not a finding.
+    /// CPU time, not wall-clock time: on a loaded machine (fuzzers side by side on two cores) a 0.2 s
+    /// input once took past a 1 s wall-clock limit and was recorded as a hang.
     private let seconds: Double
+    /// Wall-clock seconds for a child that waits without computing (a blocked read).
+    private var wallSeconds: Double { max(10, seconds * 10) }
     /// Resident bytes past which a child is killed: the 1 GiB budget, plus the sanitizer's own overhead.
     private let residentLimit = 3 << 30
     private let budget = MemoryBudget(bytes: 1 << 30)
@@ -104,14 +108,14 @@ public final class ContainedFuzzing {
     }
 
     private func wait(for child: pid_t) -> Outcome {
-        let deadline = Date().addingTimeInterval(seconds)
+        let deadline = Date().addingTimeInterval(wallSeconds)
         var status: Int32 = 0
         while true {
             let done = waitpid(child, &status, WNOHANG)
             if done == child { break }
             if done < 0 && errno != EINTR { fatalError("waitpid failed: \(String(cString: strerror(errno)))") }
             let resident = Self.residentBytes(child)
-            if Date() > deadline || resident > residentLimit {
+            if Self.cpuSeconds(child) > seconds || Date() > deadline || resident > residentLimit {
                 kill(child, SIGKILL)
                 while waitpid(child, &status, 0) < 0 && errno == EINTR {}
                 return resident > residentLimit ? .outgrew(resident) : .timedOut
@@ -121,6 +125,17 @@ public final class ContainedFuzzing {
         // WIFEXITED / WTERMSIG are macros Swift cannot import.
         let signal = status & 0x7F
         return signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
+    }
+
+    /// User plus system time of `child`, from fields 14 and 15 of /proc/<pid>/stat (after the command
+    /// name, which may hold spaces and parentheses, hence the last ')').
+    private static func cpuSeconds(_ child: pid_t) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state), so utime (14) and stime (15) are fields[11] and fields[12].
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     private static func residentBytes(_ child: pid_t) -> Int {

@@ -25,8 +25,7 @@ struct CLIFailure: Error {
     }
 
     func report() -> Never {
-        let firstLine = message.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? message
-        FileHandle.standardError.write(Data("error: \(firstLine)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(ErrorLine.text(message))\n".utf8))
         Foundation.exit(status.rawValue)
     }
 }

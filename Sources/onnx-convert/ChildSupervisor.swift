@@ -44,7 +44,7 @@ struct ChildSupervisor {
     }
 
     private func report(_ named: String, _ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("error: \(named): \(message)\n".utf8))
+        FileHandle.standardError.write(Data("error: \(ErrorLine.text("\(named): \(message)"))\n".utf8))
         exit(code)
     }
 }

@@ -12,7 +12,8 @@ struct CLIResult: CustomStringConvertible {
 
     /// stderr split into lines, without the empty string after the final newline.
     var stderrLines: [String] {
-        var lines = stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // Every character a terminal or an editor breaks a line at, not only "\n".
+        var lines = stderr.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         if lines.last == "" { lines.removeLast() }
         return lines
     }

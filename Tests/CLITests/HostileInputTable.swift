@@ -95,6 +95,9 @@ import ZIPFoundation
              says: ["layer InputLayer 'image'", "-5"]),
         Case(label: "keras: NaN epsilon", make: keras(replacing: #""epsilon": 0.001"#, with: #""epsilon": NaN"#),
              says: ["layer BatchNormalization 'batch_normalization'", "epsilon", "NaN"]),
+        Case(label: "keras: a layer class holding a newline and terminal escapes",
+             make: keras(replacing: #""class_name": "Conv2D""#, with: #""class_name": "Conv2D\n\u001b[2J\u202eok""#),
+             exitCode: 3, says: [#"Conv2D\n\u{1b}[2J\u{202e}ok"#]),
         Case(label: "keras: filters 4.6e18", make: keras(replacing: #""filters": 8"#, with: #""filters": 4.6e18"#),
              says: ["layer Conv2D 'conv2d'", "4600000000000000000"]),
         // run: shapes computed from data, over the budget or past an Int.
@@ -167,6 +170,8 @@ import ZIPFoundation
         let result = try CLI.run(arguments)
         #expect(result.exited(testCase.exitCode), "\(result)")
         #expect(result.stderrLines.count == 1 && result.stderr.hasPrefix("error: "), "\(result)")
+        // Names come from the files: none of their control characters reaches the terminal unescaped.
+        #expect(!result.stderr.dropLast().unicodeScalars.contains { $0.properties.generalCategory == .control }, "\(result)")
         for words in testCase.says { #expect(result.stderr.contains(words), "\(words): \(result)") }
         #expect(Fixtures.contents(of: outFolder).isEmpty, "\(result)")
     }

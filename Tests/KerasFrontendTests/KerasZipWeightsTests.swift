@@ -72,7 +72,7 @@ import ZIPFoundation
         do {
             _ = try KerasModelFile.load(model: target.path)
         } catch {
-            #expect("\(error)" == "model.weights.h5: not an HDF5 file")
+            #expect("\(error)" == "\(target.path): model.weights.h5: not an HDF5 file")
         }
     }
 

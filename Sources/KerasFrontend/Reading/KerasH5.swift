@@ -43,7 +43,7 @@ public struct KerasModelFile {
         let url = URL(fileURLWithPath: path)
         switch url.pathExtension.lowercased() {
         case "keras":
-            return try loadZip(url)
+            return try loadZip(url, spelled: path)
         case "json":
             guard let weightsPath else { throw KerasError.malformedConfig("an architecture .json needs its weights .h5 as well") }
             let model = try KerasModel.parse(try JSONValue.parse(try Data(contentsOf: url)))
@@ -69,8 +69,8 @@ public struct KerasModelFile {
     }
 
     /// A .keras zip: `config.json` and `model.weights.h5`, each read with a bound (`KerasZip`).
-    private static func loadZip(_ url: URL) throws -> KerasModelFile {
-        let zip = try KerasZip(url)
+    private static func loadZip(_ url: URL, spelled path: String) throws -> KerasModelFile {
+        let zip = try KerasZip(url, spelled: path)
         var model = try KerasModel.parse(try JSONValue.parse(try zip.json("config.json")))
         // tf-keras writes .keras zips too, with a config that looks like Keras 3's; metadata.json says which.
         if zip.contains("metadata.json"), let version = try JSONValue.parse(try zip.json("metadata.json"))["keras_version"]?.string,

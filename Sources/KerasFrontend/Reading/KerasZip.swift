@@ -12,6 +12,8 @@ import Glibc
 struct KerasZip {
     let archive: Archive
     let url: URL
+    /// The archive's path as the user spelled it, which errors about its members start with.
+    let path: String
 
     /// The most a JSON member (config.json, metadata.json) may hold: far above any real architecture
     /// (ResNet-152's config is ~600 KB), and never more than the memory budget.
@@ -19,8 +21,9 @@ struct KerasZip {
     /// Bytes per read from the archive: big enough that a 500 MB weights file is a few hundred writes.
     static let chunk = 1 << 20
 
-    init(_ url: URL) throws {
+    init(_ url: URL, spelled path: String) throws {
         self.url = url
+        self.path = path
         do {
             archive = try Archive(url: url, accessMode: .read)
         } catch {
@@ -51,7 +54,8 @@ struct KerasZip {
         let budget = MemoryBudget.current
         let size = try declaredSize(entry, name, cap: budget.bytes, capName: "the memory budget of \(budget) (--max-memory)")
         let image = try storedImage(entry, name, size: size) ?? inflatedImage(entry, name, size: size)
-        return try HDF5File(image: image, name: name)
+        // Errors inside the member name the archive first: `cnn.keras: model.weights.h5: /layers/…`.
+        return try HDF5File(image: image, name: "\(path): \(name)")
     }
 
     /// A stored member's bytes inside the mapped archive, or nil when they cannot be found from the local
